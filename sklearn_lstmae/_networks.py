@@ -1,0 +1,309 @@
+"""Keras network builders for LSTM autoencoders.
+
+Pure functions: shapes and hyperparameters in, Keras models out. Nothing here
+knows about scikit-learn; the estimators in :mod:`sklearn_lstmae._base` compile
+and train what these functions return.
+
+The full autoencoder is one functional model made of two nested models named
+``"encoder"`` and ``"decoder"``, so ``model.get_layer("encoder")`` is a view on
+the very layers (and weights) of the full model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+__all__ = [
+    "ReverseTime",
+    "build_autoencoder",
+    "build_decoder",
+    "build_encoder",
+]
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class ReverseTime(keras.layers.Layer):
+    """Reverse a batch of sequences along the time axis (axis 1)."""
+
+    def call(self, inputs):
+        """Return ``inputs`` with the time axis flipped."""
+        return keras.ops.flip(inputs, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        """Return ``input_shape`` unchanged."""
+        return input_shape
+
+
+def _seed_stream(seed: int | None):
+    """Yield independent integer seeds derived from ``seed``.
+
+    Seeded Keras initializers produce the same values on every call, so each
+    layer needs a seed of its own. ``numpy.random.default_rng`` is local: no
+    global random state is read or changed.
+    """
+    rng = np.random.default_rng(seed)
+    while True:
+        yield int(rng.integers(0, np.iinfo(np.int32).max))
+
+
+def _lstm(units: int, seeds, *, name: str, return_sequences: bool, **kwargs) -> keras.layers.LSTM:
+    return keras.layers.LSTM(
+        units,
+        return_sequences=return_sequences,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=next(seeds)),
+        seed=next(seeds),
+        name=name,
+        **kwargs,
+    )
+
+
+def _dense(units: int, seeds, *, name: str) -> keras.layers.Dense:
+    return keras.layers.Dense(
+        units, kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)), name=name
+    )
+
+
+def build_encoder(
+    n_channels: int,
+    *,
+    units: Sequence[int] = (100,),
+    latent_dim: int | None = None,
+    activation: str = "tanh",
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    seed: int | None = None,
+    name: str = "encoder",
+) -> keras.Model:
+    """Build an LSTM encoder: sequences ``(batch, time, n_channels)`` to codes.
+
+    Parameters
+    ----------
+    n_channels : int
+        Number of values per time step.
+    units : sequence of int, default=(100,)
+        Sizes of the stacked LSTM layers, first (reading the input) to last.
+    latent_dim : int or None, default=None
+        If set, a linear ``Dense(latent_dim)`` bottleneck follows the last
+        LSTM; otherwise the code is the last LSTM's final hidden state.
+    activation : str, default="tanh"
+        Activation of the LSTM cells.
+    dropout : float, default=0.0
+        Dropout on the inputs of each LSTM layer.
+    recurrent_dropout : float, default=0.0
+        Dropout on the recurrent state (rules out the fused cuDNN kernel).
+    seed : int or None, default=None
+        Seed of the weight initializers and dropout masks.
+    name : str, default="encoder"
+        Name of the returned model.
+
+    Returns
+    -------
+    encoder : keras.Model
+        Model mapping ``(batch, time, n_channels)`` to ``(batch, code_size)``,
+        where ``code_size`` is ``latent_dim`` or ``units[-1]``. The time axis
+        has no fixed length.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._networks import build_encoder
+    >>> encoder = build_encoder(3, units=(16, 8), seed=0)
+    >>> encoder.output.shape
+    (None, 8)
+    """
+    seeds = _seed_stream(seed)
+    inputs = keras.Input(shape=(None, n_channels), name="sequence")
+    x = inputs
+    for i, n_units in enumerate(units):
+        x = _lstm(
+            n_units,
+            seeds,
+            name=f"encoder_lstm_{i}",
+            return_sequences=i < len(units) - 1,
+            activation=activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+        )(x)
+    if latent_dim is not None:
+        x = _dense(latent_dim, seeds, name="bottleneck")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def build_decoder(
+    code_size: int,
+    n_timesteps: int,
+    n_channels: int,
+    *,
+    units: Sequence[int] = (100,),
+    activation: str = "tanh",
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    reverse: bool = False,
+    seed: int | None = None,
+    name: str = "decoder",
+) -> keras.Model:
+    """Build an unconditioned LSTM decoder: codes to sequences.
+
+    The code is repeated at every time step (``RepeatVector``), read by
+    stacked LSTMs and mapped to ``n_channels`` values per step by a
+    ``TimeDistributed(Dense)`` layer.
+
+    Parameters
+    ----------
+    code_size : int
+        Width of the code vectors.
+    n_timesteps : int
+        Length of the generated sequences.
+    n_channels : int
+        Number of values per generated time step.
+    units : sequence of int, default=(100,)
+        Sizes of the stacked LSTM layers, in the order they are applied.
+    activation : str, default="tanh"
+        Activation of the LSTM cells.
+    dropout : float, default=0.0
+        Dropout on the inputs of each LSTM layer.
+    recurrent_dropout : float, default=0.0
+        Dropout on the recurrent state.
+    reverse : bool, default=False
+        Generate the sequence last step first, then flip it back, so the output
+        is always in natural time order (Srivastava et al., 2015).
+    seed : int or None, default=None
+        Seed of the weight initializers and dropout masks.
+    name : str, default="decoder"
+        Name of the returned model.
+
+    Returns
+    -------
+    decoder : keras.Model
+        Model mapping ``(batch, code_size)`` to
+        ``(batch, n_timesteps, n_channels)``.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._networks import build_decoder
+    >>> decoder = build_decoder(8, 20, 3, units=(8, 16), seed=0)
+    >>> decoder.output.shape
+    (None, 20, 3)
+    """
+    seeds = _seed_stream(seed)
+    code = keras.Input(shape=(code_size,), name="code")
+    x = keras.layers.RepeatVector(n_timesteps, name="repeat_code")(code)
+    for i, n_units in enumerate(units):
+        x = _lstm(
+            n_units,
+            seeds,
+            name=f"{name}_lstm_{i}",
+            return_sequences=True,
+            activation=activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+        )(x)
+    x = keras.layers.TimeDistributed(_dense(n_channels, seeds, name="output"), name="output")(x)
+    if reverse:
+        x = ReverseTime(name="reverse_time")(x)
+    return keras.Model(code, x, name=name)
+
+
+def build_autoencoder(
+    n_timesteps: int,
+    n_channels: int,
+    *,
+    units: Sequence[int] = (100,),
+    latent_dim: int | None = None,
+    activation: str = "tanh",
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    future_steps: int = 0,
+    reverse_reconstruction: bool = False,
+    seed: int | None = None,
+) -> keras.Model:
+    """Build a standalone or composite LSTM autoencoder as one Keras model.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Length ``T`` of the training sequences, future steps included.
+    n_channels : int
+        Number of values per time step.
+    units : sequence of int, default=(100,)
+        Encoder LSTM sizes; each decoder mirrors them in reverse order.
+    latent_dim : int or None, default=None
+        Width of an optional linear bottleneck after the encoder.
+    activation : str, default="tanh"
+        Activation of every LSTM cell.
+    dropout : float, default=0.0
+        Input dropout of every LSTM layer.
+    recurrent_dropout : float, default=0.0
+        Recurrent dropout of every LSTM layer.
+    future_steps : int, default=0
+        0 builds the standalone autoencoder. ``k > 0`` builds the composite
+        model (Srivastava et al., 2015): the encoder reads the first ``T - k``
+        steps, one decoder reconstructs them and a second one predicts the
+        last ``k``.
+    reverse_reconstruction : bool, default=False
+        Let the reconstruction decoder generate in reverse order.
+    seed : int or None, default=None
+        Seed of all weight initializers and dropout masks.
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"lstm_autoencoder"``; its layers ``"encoder"`` and
+        ``"decoder"`` are nested models. The standalone model outputs the
+        reconstruction ``(batch, T, n_channels)``; the composite model (and
+        its decoder) outputs ``[reconstruction (batch, T - k, n_channels),
+        prediction (batch, k, n_channels)]``.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._networks import build_autoencoder
+    >>> model = build_autoencoder(9, 1, units=(32,), future_steps=2, seed=0)
+    >>> [tuple(output.shape) for output in model.outputs]
+    [(None, 7, 1), (None, 2, 1)]
+    >>> model.get_layer("encoder").output.shape
+    (None, 32)
+    """
+    units = tuple(int(u) for u in units)
+    if not 0 <= future_steps < n_timesteps:
+        raise ValueError(
+            f"future_steps must be in [0, n_timesteps - 1] = [0, {n_timesteps - 1}], "
+            f"got {future_steps}."
+        )
+    seeds = _seed_stream(seed)
+    lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
+    n_observed = n_timesteps - future_steps
+    encoder = build_encoder(
+        n_channels, units=units, latent_dim=latent_dim, seed=next(seeds), **lstm_kwargs
+    )
+    code_size = latent_dim if latent_dim is not None else units[-1]
+    decoder_units = units[::-1]
+    reconstruction = build_decoder(
+        code_size,
+        n_observed,
+        n_channels,
+        units=decoder_units,
+        reverse=reverse_reconstruction,
+        seed=next(seeds),
+        name="decoder" if future_steps == 0 else "reconstruction_decoder",
+        **lstm_kwargs,
+    )
+    if future_steps == 0:
+        decoder = reconstruction
+    else:
+        prediction = build_decoder(
+            code_size,
+            future_steps,
+            n_channels,
+            units=decoder_units,
+            seed=next(seeds),
+            name="prediction_decoder",
+            **lstm_kwargs,
+        )
+        code = keras.Input(shape=(code_size,), name="code")
+        decoder = keras.Model(code, [reconstruction(code), prediction(code)], name="decoder")
+    inputs = keras.Input(shape=(None, n_channels), name="sequence")
+    outputs = decoder(encoder(inputs))
+    return keras.Model(inputs, outputs, name="lstm_autoencoder")

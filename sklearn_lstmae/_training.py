@@ -1,0 +1,194 @@
+"""The training loop and batched inference shared by the estimators.
+
+Training runs one ``train_on_batch`` call per mini-batch, with batches drawn
+from a ``numpy.random.RandomState`` owned by the estimator. Compared with
+calling ``keras.Model.fit``, this
+
+- makes shuffling reproducible without touching any global seed (Keras's own
+  shuffle draws from TensorFlow's global random state),
+- works the same way on every Keras backend,
+- avoids ``fit``'s per-call and per-epoch set-up cost (data adapters, epoch
+  iterators), which dominates on small data sets, and
+- gives epoch-level control for ``partial_fit``, ``warm_start`` and early
+  stopping that keeps the best weights in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+# Samples per call in inference; bounds memory independently of the data size.
+INFERENCE_BATCH_SIZE = 1024
+
+
+@dataclass
+class TrainingResult:
+    """What one call of :func:`train_epochs` did."""
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    n_epochs: int = 0
+    stopped_early: bool = False
+    best_loss: float = math.inf
+
+
+def _take(y, index):
+    if isinstance(y, list):
+        return [part[index] for part in y]
+    return y[index]
+
+
+def _n_batches(n_samples: int, batch_size: int) -> int:
+    return max(1, math.ceil(n_samples / batch_size))
+
+
+def evaluate(model: keras.Model, x: np.ndarray, y, *, batch_size: int) -> float:
+    """Return the compiled (weighted) loss of ``model`` on ``(x, y)``."""
+    total = 0.0
+    for start in range(0, x.shape[0], batch_size):
+        index = slice(start, start + batch_size)
+        loss = model.test_on_batch(x[index], _take(y, index))
+        total += float(np.ravel(loss)[0]) * x[index].shape[0]
+    return total / x.shape[0]
+
+
+def predict(model: keras.Model, x: np.ndarray, *, batch_size: int = INFERENCE_BATCH_SIZE):
+    """Run ``model`` on ``x`` in chunks of ``batch_size`` samples.
+
+    Returns an array, or a list of arrays for a model with several outputs.
+    """
+    chunks = [
+        model.predict_on_batch(x[start : start + batch_size])
+        for start in range(0, x.shape[0], batch_size)
+    ]
+    if isinstance(chunks[0], list | tuple):
+        return [np.concatenate(parts) for parts in zip(*chunks, strict=True)]
+    return np.concatenate(chunks)
+
+
+def train_epochs(
+    model: keras.Model,
+    x: np.ndarray,
+    y,
+    *,
+    epochs: int,
+    batch_size: int,
+    shuffle: bool,
+    random_state: np.random.RandomState,
+    validation_data: tuple | None = None,
+    early_stopping: bool = False,
+    patience: int = 10,
+    min_delta: float = 0.0,
+    verbose: int = 0,
+    first_epoch: int = 0,
+) -> TrainingResult:
+    """Train a compiled ``model`` for up to ``epochs`` epochs.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    x : ndarray of shape (n_samples, ...)
+        Inputs.
+    y : ndarray or list of ndarray
+        Targets, one array per model output.
+    epochs : int
+        Number of passes over ``x``.
+    batch_size : int
+        Samples per gradient step.
+    shuffle : bool
+        Whether to draw a new sample order every epoch.
+    random_state : numpy.random.RandomState
+        Source of the sample orders.
+    validation_data : tuple (x_val, y_val) or None, default=None
+        Data whose loss is reported as ``val_loss`` after every epoch.
+    early_stopping : bool, default=False
+        Stop once the monitored loss (``val_loss`` if there is validation data,
+        else ``loss``) has not improved by more than ``min_delta`` for
+        ``patience`` epochs, and restore the weights of the best epoch. The
+        weights are kept in memory; no file is written.
+    patience : int, default=10
+        See ``early_stopping``.
+    min_delta : float, default=0.0
+        See ``early_stopping``.
+    verbose : int, default=0
+        0 is silent, 1 shows Keras's progress bar, 2 one line per epoch.
+    first_epoch : int, default=0
+        Number of epochs already run, for the progress display.
+
+    Returns
+    -------
+    result : TrainingResult
+        The per-epoch history of this call, the number of epochs run, whether
+        early stopping ended training, and the best monitored loss.
+
+    Raises
+    ------
+    ValueError
+        If the training loss becomes NaN or infinite.
+    """
+    n_samples = x.shape[0]
+    n_batches = _n_batches(n_samples, batch_size)
+    monitor = "val_loss" if validation_data is not None else "loss"
+    result = TrainingResult(history={"loss": []})
+    if validation_data is not None:
+        result.history["val_loss"] = []
+    callbacks = keras.callbacks.CallbackList(
+        add_history=False,
+        add_progbar=verbose > 0,
+        model=model,
+        verbose=verbose,
+        epochs=first_epoch + epochs,
+        steps=n_batches,
+    )
+    best_weights = None
+    wait = 0
+    callbacks.on_train_begin()
+    try:
+        for epoch in range(first_epoch, first_epoch + epochs):
+            callbacks.on_epoch_begin(epoch)
+            order = random_state.permutation(n_samples) if shuffle else np.arange(n_samples)
+            total = 0.0
+            for batch in range(n_batches):
+                index = order[batch * batch_size : (batch + 1) * batch_size]
+                callbacks.on_train_batch_begin(batch)
+                loss = model.train_on_batch(x[index], _take(y, index))
+                total += float(np.ravel(loss)[0]) * index.shape[0]
+                seen = min((batch + 1) * batch_size, n_samples)
+                callbacks.on_train_batch_end(batch, {"loss": total / seen})
+            logs = {"loss": total / n_samples}
+            if not math.isfinite(logs["loss"]):
+                raise ValueError(
+                    f"The training loss became {logs['loss']} at epoch {epoch + 1}. Scale the "
+                    "input (e.g. StandardScaler per channel), lower learning_rate, or use "
+                    'activation="tanh" (relu LSTMs can diverge on long sequences).'
+                )
+            if validation_data is not None:
+                logs["val_loss"] = evaluate(model, *validation_data, batch_size=batch_size)
+            for key, value in logs.items():
+                result.history[key].append(value)
+            result.n_epochs += 1
+            callbacks.on_epoch_end(epoch, logs)
+            if logs[monitor] < result.best_loss - min_delta:
+                result.best_loss = logs[monitor]
+                wait = 0
+                if early_stopping:
+                    best_weights = model.get_weights()
+            else:
+                wait += 1
+                if early_stopping and wait >= patience:
+                    result.stopped_early = True
+                    break
+    except KeyboardInterrupt:
+        warnings.warn(
+            f"Training interrupted by the user after {result.n_epochs} complete epochs.",
+            stacklevel=3,
+        )
+    if best_weights is not None:
+        model.set_weights(best_weights)
+    callbacks.on_train_end()
+    return result

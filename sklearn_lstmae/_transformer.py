@@ -1,0 +1,274 @@
+"""LSTMAutoencoderTransformer: LSTM autoencoder features for scikit-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from sklearn_lstmae._base import _BaseLSTMAutoencoder, check_codes
+from sklearn_lstmae._validation import check_sequences
+
+
+class LSTMAutoencoderTransformer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseLSTMAutoencoder
+):
+    """LSTM autoencoder as a scikit-learn transformer.
+
+    An LSTM encoder reads each sequence and squashes it into one code vector;
+    an LSTM decoder (the code repeated at every step, ``TimeDistributed(Dense)``
+    on top) rebuilds the sequence from it. ``transform`` returns the codes,
+    fixed-length features for any downstream estimator; ``inverse_transform``
+    decodes codes back to sequences; ``score`` and ``score_samples`` report the
+    reconstruction error.
+
+    With ``future_steps=k > 0`` it is the *composite* model of Srivastava et
+    al. (2015): each training sequence of length ``T`` is split into an
+    observed window (its first ``T - k`` steps) and its future (the last
+    ``k``); the encoder reads the window, one decoder reconstructs it and a
+    second one predicts the future, both trained jointly.
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=100
+        Size of the encoder LSTM, or sizes of stacked encoder LSTMs from input
+        to code. The decoders mirror them.
+    latent_dim : int, default=None
+        If set, a linear ``Dense(latent_dim)`` bottleneck after the encoder
+        gives the code. If None, the code is the last encoder LSTM's final
+        hidden state (``units[-1]`` values).
+    activation : str, default="tanh"
+        Activation of the LSTM cells. ``"tanh"`` keeps the fused cuDNN kernel
+        usable on GPU and trains stably on long sequences, where ``"relu"``
+        LSTMs can diverge.
+    future_steps : int, default=0
+        0 gives the standalone autoencoder; ``k > 0`` the composite model,
+        which predicts the last ``k`` steps of each sequence from the rest.
+        Must be smaller than the sequence length.
+    reverse_reconstruction : bool, default=False
+        Let the reconstruction decoder generate the sequence last step first
+        (Srivastava et al., 2015), which gives it short-range dependencies to
+        start from. Outputs are always returned in natural time order.
+    prediction_weight : float, default=1.0
+        Weight of the prediction loss relative to the reconstruction loss
+        (composite model only).
+    dropout : float, default=0.0
+        Dropout on the inputs of every LSTM layer during training.
+    recurrent_dropout : float, default=0.0
+        Dropout on the recurrent state of every LSTM layer. Any value above 0
+        rules out the fused cuDNN kernel on GPU.
+    epochs : int, default=100
+        Number of passes over the training data in ``fit``.
+    batch_size : int, default=32
+        Sequences per gradient step.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Name of a Keras optimizer, built with ``learning_rate``; or an
+        optimizer instance, of which each fit uses a fresh copy (its own
+        learning rate applies, ``learning_rate`` is ignored).
+    learning_rate : float, default=1e-3
+        Learning rate of a named optimizer.
+    validation_split : float, default=0.0
+        Fraction of the training sequences (the last ones, as in Keras) held
+        out to report ``val_loss`` and to monitor early stopping.
+    early_stopping : bool, default=False
+        Stop training once the monitored loss (``val_loss`` with a validation
+        split, else the training loss) has not improved by more than
+        ``min_delta`` for ``patience`` epochs, then restore the weights of the
+        best epoch (kept in memory; no file is written).
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    min_delta : float, default=0.0
+        Smallest decrease of the monitored loss that counts as improvement.
+    shuffle : bool, default=True
+        Draw a new order of the training sequences every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, dropout and shuffling. An int gives the
+        same model for the same data in one process; no global random state
+        (NumPy, Python, TensorFlow) is set or changed.
+    verbose : int, default=0
+        0 is silent, 1 shows Keras's progress bar, 2 prints one line per epoch.
+    warm_start : bool, default=False
+        If True, ``fit`` continues training the fitted model instead of
+        building a new one (the architecture parameters must be unchanged).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The one trained Keras model, sequences in and reconstructions out
+        (composite: ``[reconstruction, prediction]``).
+    encoder_ : keras.Model
+        View of ``model_``'s encoder: sequences to codes. Shares its weights.
+    decoder_ : keras.Model
+        View of ``model_``'s decoder: codes to reconstructions (composite:
+        ``[reconstruction, prediction]``). Shares its weights.
+    history_ : dict of str to list of float
+        Per-epoch ``"loss"`` (and ``"val_loss"`` with a validation split),
+        across ``fit``, warm starts and ``partial_fit``.
+    n_iter_ : int
+        Number of epochs the model has been trained for.
+    best_loss_ : float
+        Lowest monitored loss (``val_loss`` if any, else ``loss``) seen.
+    n_timesteps_ : int
+        Length ``T`` of the fitted sequences (future steps included).
+    n_channels_ : int
+        Values per time step.
+    input_ndim_ : int
+        2 if ``fit`` got univariate sequences as rows of a 2-D array, else 3.
+        Sequences returned by ``inverse_transform`` have this layout.
+    network_params_ : dict
+        Keyword arguments the network was built with.
+    n_features_in_ : int
+        Number of time steps of the input (``X.shape[1]``), as scikit-learn
+        counts features.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``fit`` got a DataFrame with string column names.
+
+    See Also
+    --------
+    sklearn.decomposition.PCA : Linear codes of fixed-length vectors.
+    sklearn.neural_network.MLPRegressor : Dense networks without recurrence.
+
+    Notes
+    -----
+    Training draws mini-batches with NumPy and runs Keras's ``train_on_batch``
+    on them, so shuffling is reproducible without a global seed and works on
+    every Keras backend. Keras (and TensorFlow) load on the first fit or
+    unpickling, not on ``import sklearn_lstmae``.
+
+    Pickling stores ``model_`` in Keras's own format, held in memory, with its
+    optimizer state: an unpickled estimator transforms identically and can
+    keep training (``warm_start``, ``partial_fit``); ``encoder_`` and
+    ``decoder_`` remain views of the unpickled ``model_``.
+
+    References
+    ----------
+    N. Srivastava, E. Mansimov and R. Salakhutdinov, "Unsupervised Learning of
+    Video Representations using LSTMs", ICML 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lstmae import LSTMAutoencoderTransformer
+    >>> X = np.sin(np.linspace(0, 20, 300)).reshape(30, 10)
+    >>> ae = LSTMAutoencoderTransformer(units=8, epochs=2, random_state=0).fit(X)
+    >>> ae.transform(X).shape
+    (30, 8)
+    >>> ae.inverse_transform(ae.transform(X)).shape
+    (30, 10)
+    >>> composite = LSTMAutoencoderTransformer(
+    ...     units=8, future_steps=3, epochs=2, random_state=0
+    ... ).fit(X)
+    >>> composite.forecast(X[:, :7]).shape
+    (30, 3)
+    """
+
+    def transform(self, X):
+        """Encode sequences into code vectors.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count. The composite
+            model encodes their observed window (all but the last
+            ``future_steps`` steps), as in training.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, code_size), dtype float32
+            The codes; ``code_size`` is ``latent_dim`` or the last of ``units``.
+        """
+        from sklearn_lstmae._training import predict
+
+        X3 = self._check_fitted_sequences(X)
+        observed, _ = self._split(X3)
+        return predict(self.encoder_, observed)
+
+    def inverse_transform(self, Z):
+        """Decode code vectors back to sequences.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, code_size)
+            Codes, as returned by ``transform``.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels), dtype float32
+            Sequences in the layout ``fit`` saw. For the composite model, the
+            reconstruction of the observed window followed by the prediction
+            of the ``future_steps`` after it.
+        """
+        from sklearn_lstmae._training import predict
+
+        check_is_fitted(self)
+        Z = check_codes(Z, self._n_features_out)
+        outputs = predict(self.decoder_, Z)
+        if isinstance(outputs, list):
+            outputs = np.concatenate(outputs, axis=1)
+        return self._as_fitted_layout(outputs)
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error over all sequences.
+
+        Greater is better, so ``GridSearchCV`` without a ``scoring`` picks the
+        parameters that reconstruct held-out sequences best. The composite
+        model's error covers reconstruction and prediction.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Negative mean squared error.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def forecast(self, X):
+        """Predict the ``future_steps`` steps that follow each window.
+
+        Only for the composite model (``future_steps > 0``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_observed) or \
+                (n_samples, n_observed, n_channels)
+            Windows of ``n_observed = n_timesteps_ - future_steps`` steps:
+            the observed part of a training-length sequence.
+
+        Returns
+        -------
+        future : ndarray of shape (n_samples, future_steps) or \
+                (n_samples, future_steps, n_channels), dtype float32
+            The predicted continuation, in the layout ``fit`` saw.
+        """
+        from sklearn_lstmae._training import predict
+
+        check_is_fitted(self)
+        k = self.network_params_["future_steps"]
+        if k == 0:
+            raise ValueError(
+                "forecast needs the composite model: fit with future_steps > 0 "
+                "(this model was fitted with future_steps=0)."
+            )
+        X3, _ = check_sequences(X, estimator=self)
+        n_observed = self.n_timesteps_ - k
+        if X3.shape[1:] != (n_observed, self.n_channels_):
+            raise ValueError(
+                f"forecast expects windows of shape (n_observed, n_channels) = "
+                f"({n_observed}, {self.n_channels_}), got {X3.shape[1:]}."
+            )
+        _, prediction = predict(self.model_, X3)
+        return self._as_fitted_layout(prediction)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags

@@ -1,0 +1,21 @@
+"""scikit-learn's estimator checks on every public estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_lstmae import LSTMAutoencoderTransformer
+from tests.settings import FAST
+
+ESTIMATORS = [
+    LSTMAutoencoderTransformer(**FAST),
+    LSTMAutoencoderTransformer(**FAST, future_steps=1, latent_dim=3),
+]
+
+# Every check is expected to pass; list any exception here with its reason.
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+
+
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(repr(est), {})
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
