@@ -149,7 +149,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         if self.future_steps >= n_timesteps:
             raise ValueError(
                 f"future_steps={self.future_steps} must be smaller than the sequence length "
-                f"n_timesteps={n_timesteps}: the encoder needs at least one observed step."
+                f"n_timesteps={n_timesteps} (n_features={n_timesteps} as scikit-learn counts "
+                "them): the encoder needs at least one observed step."
             )
         import keras
 

@@ -8,7 +8,11 @@ calling ``keras.Model.fit``, this
   shuffle draws from TensorFlow's global random state),
 - works the same way on every Keras backend,
 - avoids ``fit``'s per-call and per-epoch set-up cost (data adapters, epoch
-  iterators), which dominates on small data sets, and
+  iterators), which dominates on small data sets,
+- keeps every batch the same shape, so the training step compiles once: a
+  short last batch is padded with rows of weight 0 and its real rows are
+  weighted ``batch_size / n_real``, which gives exactly the mean loss (and
+  gradient) of the short batch, and
 - gives epoch-level control for ``partial_fit``, ``warm_start`` and early
   stopping that keeps the best weights in memory.
 """
@@ -46,13 +50,32 @@ def _n_batches(n_samples: int, batch_size: int) -> int:
     return max(1, math.ceil(n_samples / batch_size))
 
 
+def _batches(order: np.ndarray, batch_size: int):
+    """Yield ``(index, sample_weight, n_real)`` for equal-shape mini-batches.
+
+    ``batch_size`` is capped at ``len(order)``. A short last batch is padded
+    with rows of weight 0; its real rows get weight ``batch_size / n_real``,
+    so Keras's mean over the batch equals the mean over the real rows.
+    """
+    batch_size = min(batch_size, order.shape[0])
+    full = np.ones((batch_size, 1), dtype=np.float32)
+    for start in range(0, order.shape[0], batch_size):
+        index = order[start : start + batch_size]
+        n_real = index.shape[0]
+        if n_real == batch_size:
+            yield index, full, n_real
+        else:
+            weight = np.zeros((batch_size, 1), dtype=np.float32)
+            weight[:n_real] = batch_size / n_real
+            yield np.concatenate([index, order[: batch_size - n_real]]), weight, n_real
+
+
 def evaluate(model: keras.Model, x: np.ndarray, y, *, batch_size: int) -> float:
     """Return the compiled (weighted) loss of ``model`` on ``(x, y)``."""
     total = 0.0
-    for start in range(0, x.shape[0], batch_size):
-        index = slice(start, start + batch_size)
-        loss = model.test_on_batch(x[index], _take(y, index))
-        total += float(np.ravel(loss)[0]) * x[index].shape[0]
+    for index, weight, n_real in _batches(np.arange(x.shape[0]), batch_size):
+        loss = model.test_on_batch(x[index], _take(y, index), sample_weight=weight)
+        total += float(np.ravel(loss)[0]) * n_real
     return total / x.shape[0]
 
 
@@ -152,13 +175,12 @@ def train_epochs(
         for epoch in range(first_epoch, first_epoch + epochs):
             callbacks.on_epoch_begin(epoch)
             order = random_state.permutation(n_samples) if shuffle else np.arange(n_samples)
-            total = 0.0
-            for batch in range(n_batches):
-                index = order[batch * batch_size : (batch + 1) * batch_size]
+            total, seen = 0.0, 0
+            for batch, (index, weight, n_real) in enumerate(_batches(order, batch_size)):
                 callbacks.on_train_batch_begin(batch)
-                loss = model.train_on_batch(x[index], _take(y, index))
-                total += float(np.ravel(loss)[0]) * index.shape[0]
-                seen = min((batch + 1) * batch_size, n_samples)
+                loss = model.train_on_batch(x[index], _take(y, index), sample_weight=weight)
+                total += float(np.ravel(loss)[0]) * n_real
+                seen += n_real
                 callbacks.on_train_batch_end(batch, {"loss": total / seen})
             logs = {"loss": total / n_samples}
             if not math.isfinite(logs["loss"]):
