@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_lstmae._validation import check_sequences
 
@@ -411,14 +411,3 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         return tags
-
-
-def check_codes(Z, code_size):
-    """Validate codes for decoding: 2-D float32 of width ``code_size``."""
-    Z = check_array(Z, dtype=np.float32, ensure_all_finite=True, input_name="Z")
-    if Z.shape[1] != code_size:
-        raise ValueError(
-            f"Z has {Z.shape[1]} columns, but the encoder's code has {code_size}: pass "
-            "the output of transform."
-        )
-    return Z

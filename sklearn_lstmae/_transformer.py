@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_lstmae._base import _BaseLSTMAutoencoder, check_codes
-from sklearn_lstmae._validation import check_sequences
+from sklearn_lstmae._base import _BaseLSTMAutoencoder
+from sklearn_lstmae._validation import check_codes, check_sequences
 
 
 class LSTMAutoencoderTransformer(

@@ -63,3 +63,21 @@ def check_sequences(X, *, estimator=None, input_name: str = "X") -> tuple[np.nda
             f"{input_name} needs at least one time step and one channel; got shape {X.shape}."
         )
     return X, input_ndim
+
+
+def check_codes(Z, code_size):
+    """Validate codes for decoding: a 2-D float32 array of width ``code_size``.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._validation import check_codes
+    >>> check_codes([[0.5, 1.0]], code_size=2).dtype
+    dtype('float32')
+    """
+    Z = check_array(Z, dtype=np.float32, ensure_all_finite=True, input_name="Z")
+    if Z.shape[1] != code_size:
+        raise ValueError(
+            f"Z has {Z.shape[1]} columns, but the encoder's code has {code_size}: pass "
+            "the output of transform."
+        )
+    return Z

@@ -35,7 +35,12 @@ def fitted_composite(basic_motions):
     """One small composite model fitted on multichannel 3-D BasicMotions."""
     X_train = basic_motions[0][:, :40]
     return LSTMAutoencoderTransformer(
-        units=(8, 6), latent_dim=5, future_steps=10, epochs=3, random_state=0
+        units=(8, 6),
+        latent_dim=5,
+        future_steps=10,
+        reverse_reconstruction=True,
+        epochs=3,
+        random_state=0,
     ).fit(X_train)
 
 
