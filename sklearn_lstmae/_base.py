@@ -177,6 +177,13 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         """Validate ``X`` against the fitted sequence length and channel count."""
         check_is_fitted(self)
         X3, _ = check_sequences(X, estimator=self)
+        if X3.shape[1] != self.n_timesteps_:
+            # scikit-learn's wording first (its checks match it), then ours.
+            raise ValueError(
+                f"X has {X3.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_timesteps_} features as input: sequences of n_timesteps="
+                f"{self.n_timesteps_} steps (each of n_channels={self.n_channels_})."
+            )
         validate_data(self, X, reset=False, skip_check_array=True)
         if X3.shape[2] != self.n_channels_:
             raise ValueError(
