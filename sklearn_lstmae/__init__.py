@@ -4,7 +4,14 @@ Importing this package does not import Keras or TensorFlow; they load on the
 first ``fit`` (or when a fitted estimator is unpickled).
 """
 
+from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
+from sklearn_lstmae._windows import fold_windows, sliding_windows
 
-__all__ = ["LSTMAutoencoderTransformer"]
+__all__ = [
+    "LSTMAutoencoderOutlierDetector",
+    "LSTMAutoencoderTransformer",
+    "fold_windows",
+    "sliding_windows",
+]
 __version__ = "0.1.0"

@@ -48,6 +48,17 @@ _ARCHITECTURE_PARAMS = (
 )
 
 
+def _n_train(n_samples, validation_split):
+    """Return how many samples train under ``validation_split`` (the rest validate)."""
+    n_train = int(np.floor(n_samples * (1.0 - validation_split)))
+    if n_train < 1 or n_train >= n_samples:
+        raise ValueError(
+            f"validation_split={validation_split} leaves no training or no validation "
+            f"sample out of n_samples={n_samples}."
+        )
+    return n_train
+
+
 class _BaseLSTMAutoencoder(BaseEstimator):
     """Base class of the LSTM autoencoder estimators (not public)."""
 
@@ -277,12 +288,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
 
         validation_data = None
         if validation_split > 0:
-            n_train = int(np.floor(X3.shape[0] * (1.0 - validation_split)))
-            if n_train < 1 or n_train >= X3.shape[0]:
-                raise ValueError(
-                    f"validation_split={validation_split} leaves no training or no validation "
-                    f"sample out of n_samples={X3.shape[0]}."
-                )
+            n_train = _n_train(X3.shape[0], validation_split)
             validation_data = self._split(X3[n_train:])
             X3 = X3[:n_train]
         if isinstance(self.optimizer, str):
@@ -316,6 +322,12 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 stacklevel=3,
             )
 
+    def _check_training_data(self, X3):
+        """Reject training data before any state changes (a hook for subclasses)."""
+
+    def _calibrate(self, X3):
+        """Set what depends on the trained model and the training data (a hook)."""
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Train the autoencoder on sequences ``X``.
@@ -335,6 +347,9 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             The fitted estimator.
         """
         X3, input_ndim = check_sequences(X, estimator=self)
+        self._check_training_data(X3)
+        if self.validation_split > 0:
+            _n_train(X3.shape[0], self.validation_split)  # raises before any state changes
         if self.warm_start and hasattr(self, "model_"):
             self._check_warm_start(X)
         else:
@@ -345,6 +360,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             validation_split=self.validation_split,
             early_stopping=self.early_stopping,
         )
+        self._calibrate(X3)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -368,14 +384,64 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             The estimator.
         """
         X3, input_ndim = check_sequences(X, estimator=self)
+        self._check_training_data(X3)
         if hasattr(self, "model_"):
             self._check_warm_start(X)
         else:
             self._initialize(X, X3, input_ndim)
         self._train(X3, epochs=1, validation_split=0.0, early_stopping=False)
+        self._calibrate(X3)
         return self
 
     # ---------------------------------------------------------------- scoring
+    def _errors(self, X3):
+        """Signed reconstruction (and prediction) errors, float64 (n, T, c)."""
+        return self._reconstruct(X3).astype(np.float64) - X3
+
+    def reconstruction_error(self, X):
+        """Squared reconstruction error of every time step and channel.
+
+        Shows *where* a sequence is badly reconstructed (for the composite
+        model, its last ``future_steps`` steps are prediction errors). For one
+        long series, cut it with :func:`~sklearn_lstmae.sliding_windows`, pass
+        the windows here, and fold the result back onto the series with
+        :func:`~sklearn_lstmae.fold_windows`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count.
+
+        Returns
+        -------
+        errors : ndarray of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels), dtype float64
+            Squared errors, in the layout ``fit`` saw.
+        """
+        X3 = self._check_fitted_sequences(X)
+        return self._as_fitted_layout(np.square(self._errors(X3)))
+
+    def reconstruct(self, X):
+        """Reconstruct sequences: encode, then decode, in one pass.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count.
+
+        Returns
+        -------
+        reconstruction : ndarray of the shape of ``X`` in the layout ``fit`` saw, dtype float32
+            For the composite model, the reconstruction of the observed window
+            followed by the prediction of the ``future_steps`` after it.
+        """
+        return self._as_fitted_layout(self._reconstruct(self._check_fitted_sequences(X)))
+
+    def _mse(self, X3):
+        return np.mean(np.square(self._errors(X3)), axis=(1, 2))
+
     def score_samples(self, X):
         """Negative mean squared reconstruction error of each sequence.
 
@@ -394,9 +460,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         scores : ndarray of shape (n_samples,)
             Greater is better (0 is a perfect reconstruction).
         """
-        X3 = self._check_fitted_sequences(X)
-        error = self._reconstruct(X3) - X3
-        return -np.mean(np.square(error, dtype=np.float64), axis=(1, 2))
+        return -self._mse(self._check_fitted_sequences(X))
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):

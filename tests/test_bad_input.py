@@ -109,10 +109,15 @@ def test_invalid_parameters_are_named(data, params, message):
         LSTMAutoencoderTransformer(**dict(FAST, **params)).fit(data)
 
 
-def test_invalid_parameter_on_refit_leaves_model_unchanged(data):
+@pytest.mark.parametrize(
+    "params, message",
+    [({"future_steps": 50}, "future_steps=50"), ({"validation_split": 0.99}, "leaves no")],
+)
+def test_invalid_parameter_on_refit_leaves_model_unchanged(data, params, message):
     ae = LSTMAutoencoderTransformer(**FAST).fit(data)
-    codes = ae.transform(data)
-    ae.set_params(future_steps=50)
-    with pytest.raises(ValueError, match="future_steps=50"):
+    codes, model = ae.transform(data), ae.model_
+    ae.set_params(**params)
+    with pytest.raises(ValueError, match=message):
         ae.fit(data)
+    assert ae.model_ is model
     np.testing.assert_array_equal(ae.transform(data), codes)

@@ -2,12 +2,14 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_lstmae import LSTMAutoencoderTransformer
+from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
 from tests.settings import FAST
 
 ESTIMATORS = [
     LSTMAutoencoderTransformer(**FAST),
     LSTMAutoencoderTransformer(**FAST, future_steps=1, latent_dim=3),
+    LSTMAutoencoderOutlierDetector(**FAST),
+    LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis"),
 ]
 
 # Every check is expected to pass; list any exception here with its reason.

@@ -108,6 +108,10 @@ def test_composite_3d_layout_and_forecast(fitted_composite, basic_motions):
 def test_score_is_negative_reconstruction_mse(fitted, fitted_composite, italy_power, basic_motions):
     for ae, X in ((fitted, italy_power[2]), (fitted_composite, basic_motions[2][:, :40])):
         reconstruction = ae.inverse_transform(ae.transform(X))
+        np.testing.assert_allclose(ae.reconstruct(X), reconstruction, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            ae.reconstruction_error(X), (reconstruction - X) ** 2, rtol=1e-4, atol=1e-7
+        )
         expected = -np.mean((reconstruction - X) ** 2, axis=tuple(range(1, X.ndim)))
         np.testing.assert_allclose(ae.score_samples(X), expected, rtol=1e-4)
         assert ae.score(X) == pytest.approx(np.mean(expected), rel=1e-4)

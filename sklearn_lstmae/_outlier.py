@@ -1,0 +1,348 @@
+"""LSTMAutoencoderOutlierDetector: anomalies as sequences the autoencoder cannot rebuild."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import OutlierMixin
+from sklearn.covariance import LedoitWolf
+from sklearn.metrics import precision_recall_curve, roc_curve
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from sklearn_lstmae._base import _BaseLSTMAutoencoder
+
+
+class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
+    """Outlier detector from the reconstruction error of an LSTM autoencoder.
+
+    Train it on normal sequences; sequences it cannot reconstruct well are
+    flagged as outliers. It follows scikit-learn's outlier detectors
+    (``IsolationForest``, ``LocalOutlierFactor``): ``score_samples`` is higher
+    for more normal sequences, ``decision_function`` is
+    ``score_samples - offset_`` (negative for outliers) and ``predict``
+    returns -1 for outliers and +1 for inliers.
+
+    Network, training and input handling are those of
+    :class:`~sklearn_lstmae.LSTMAutoencoderTransformer`, with the same
+    parameters, plus ``contamination`` and ``scoring``.
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=100
+        Size(s) of the encoder LSTM(s); the decoders mirror them.
+    contamination : "auto" or float, default="auto"
+        Expected fraction of outliers in the training data, which sets
+        ``offset_``. A float in (0, 0.5] puts ``offset_`` at that quantile of
+        the training scores. ``"auto"`` assumes clean training data and uses
+        Tukey's fence: a sequence is an outlier when its score lies more than
+        1.5 interquartile ranges below the training scores' first quartile.
+    scoring : {"mse", "mahalanobis"}, default="mse"
+        How a sequence's errors become one score. ``"mse"``: negative mean
+        squared error. ``"mahalanobis"`` (EncDec-AD, Malhotra et al., 2016):
+        negative squared Mahalanobis distance of the sequence's vector of
+        absolute errors (one per time step and channel) from a Gaussian
+        fitted to the training sequences' error vectors, with Ledoit-Wolf
+        shrinkage so the covariance stays invertible. It weighs errors by how
+        unusual they are at that step: better when normal data is harder to
+        reconstruct in some places than others. Its cost grows with
+        ``d = n_timesteps * n_channels``: O(n_samples d^2 + d^3) to fit and
+        O(d^2) memory (d = 1,000 needs 8 MB).
+    latent_dim : int, default=None
+        Width of an optional Dense bottleneck after the encoder.
+    activation : str, default="tanh"
+        Activation of the LSTM cells.
+    future_steps : int, default=0
+        ``k > 0``: composite model; the last ``k`` steps are predicted, and
+        their prediction errors count in the score.
+    reverse_reconstruction : bool, default=False
+        Reconstruct in reverse order internally (outputs in natural order).
+    prediction_weight : float, default=1.0
+        Weight of the prediction loss (composite model).
+    dropout : float, default=0.0
+        Input dropout of every LSTM layer.
+    recurrent_dropout : float, default=0.0
+        Recurrent dropout of every LSTM layer.
+    epochs : int, default=100
+        Passes over the training data in ``fit``.
+    batch_size : int, default=32
+        Sequences per gradient step.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Keras optimizer name (built with ``learning_rate``) or instance
+        (copied for each fit).
+    learning_rate : float, default=1e-3
+        Learning rate of a named optimizer.
+    validation_split : float, default=0.0
+        Fraction of the training sequences held out for ``val_loss``.
+    early_stopping : bool, default=False
+        Stop when the monitored loss stalls; restore the best weights.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    min_delta : float, default=0.0
+        Smallest decrease of the monitored loss that counts.
+    shuffle : bool, default=True
+        Reshuffle the training sequences every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialization, dropout and shuffling; no global state changes.
+    verbose : int, default=0
+        0 silent, 1 Keras's progress bar, 2 one line per epoch.
+    warm_start : bool, default=False
+        ``fit`` continues training the fitted model.
+
+    Attributes
+    ----------
+    offset_ : float
+        Threshold on ``score_samples``: ``decision_function = score_samples -
+        offset_``. Set by ``fit`` from ``contamination``, or from labels by
+        :meth:`set_offset_from_labels`.
+    error_covariance_ : sklearn.covariance.LedoitWolf
+        Gaussian model of the training error vectors (``scoring="mahalanobis"``
+        only).
+    model_ : keras.Model
+        The trained Keras autoencoder.
+    encoder_ : keras.Model
+        View of ``model_``'s encoder, sharing its weights.
+    decoder_ : keras.Model
+        View of ``model_``'s decoder, sharing its weights.
+    history_ : dict of str to list of float
+        Per-epoch ``"loss"`` (and ``"val_loss"``).
+    n_iter_ : int
+        Number of epochs trained.
+    best_loss_ : float
+        Lowest monitored loss seen.
+    n_timesteps_ : int
+        Length of the fitted sequences.
+    n_channels_ : int
+        Values per time step.
+    input_ndim_ : int
+        2 if ``fit`` got univariate sequences as rows of a 2-D array, else 3.
+    network_params_ : dict
+        Keyword arguments the network was built with.
+    n_features_in_ : int
+        Number of time steps of the input, as scikit-learn counts features.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``fit`` got a DataFrame with string column names.
+
+    See Also
+    --------
+    LSTMAutoencoderTransformer : The same autoencoder as a feature transformer.
+    sklearn.ensemble.IsolationForest : Tree-based outlier detection.
+    sklearn.svm.OneClassSVM : Kernel-based novelty detection.
+
+    Notes
+    -----
+    For per-time-step anomaly scores use :meth:`reconstruction_error`; for a
+    long series, score overlapping windows (:func:`~sklearn_lstmae.sliding_windows`)
+    and fold the scores back (:func:`~sklearn_lstmae.fold_windows`).
+
+    References
+    ----------
+    P. Malhotra, A. Ramakrishnan, G. Anand, L. Vig, P. Agarwal and G. Shroff,
+    "LSTM-based Encoder-Decoder for Multi-sensor Anomaly Detection", ICML 2016
+    Anomaly Detection Workshop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lstmae import LSTMAutoencoderOutlierDetector
+    >>> t = np.linspace(0, 2 * np.pi, 20)
+    >>> X = np.sin(t + np.random.RandomState(0).uniform(0, 6, size=(60, 1)))
+    >>> detector = LSTMAutoencoderOutlierDetector(units=8, epochs=5, random_state=0).fit(X)
+    >>> detector.predict(X[:3]).shape
+    (3,)
+    >>> detector.reconstruction_error(X[:3]).shape
+    (3, 20)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseLSTMAutoencoder._parameter_constraints,
+        "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
+        "scoring": [StrOptions({"mse", "mahalanobis"})],
+    }
+
+    def __init__(
+        self,
+        units=100,
+        *,
+        contamination="auto",
+        scoring="mse",
+        latent_dim=None,
+        activation="tanh",
+        future_steps=0,
+        reverse_reconstruction=False,
+        prediction_weight=1.0,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        epochs=100,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=1e-3,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=10,
+        min_delta=0.0,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        super().__init__(
+            units,
+            latent_dim=latent_dim,
+            activation=activation,
+            future_steps=future_steps,
+            reverse_reconstruction=reverse_reconstruction,
+            prediction_weight=prediction_weight,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            epochs=epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            patience=patience,
+            min_delta=min_delta,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.contamination = contamination
+        self.scoring = scoring
+
+    def _scores(self, X3):
+        """Scores (higher is more normal) of validated sequences."""
+        if not hasattr(self, "error_covariance_"):
+            return -self._mse(X3)
+        error_vectors = np.abs(self._errors(X3)).reshape(X3.shape[0], -1)
+        return -self.error_covariance_.mahalanobis(error_vectors)
+
+    def _check_training_data(self, X3):
+        if self.scoring == "mahalanobis" and X3.shape[0] < 2:
+            raise ValueError(
+                "scoring='mahalanobis' fits a covariance to the training errors and needs at "
+                f"least 2 training sequences; got n_samples={X3.shape[0]}."
+            )
+
+    def _calibrate(self, X3):
+        """Fit the error model and ``offset_`` on the training sequences."""
+        if self.scoring == "mahalanobis":
+            error_vectors = np.abs(self._errors(X3)).reshape(X3.shape[0], -1)
+            self.error_covariance_ = LedoitWolf().fit(error_vectors)
+        elif hasattr(self, "error_covariance_"):
+            del self.error_covariance_  # a warm start switched to scoring="mse"
+        scores = self._scores(X3)
+        if self.contamination == "auto":
+            q1, q3 = np.percentile(scores, [25, 75])
+            self.offset_ = float(q1 - 1.5 * (q3 - q1))
+        else:
+            self.offset_ = float(np.percentile(scores, 100.0 * self.contamination))
+
+    def score_samples(self, X):
+        """Score the normality of each sequence: the lower, the more abnormal.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,), dtype float64
+            Negative mean squared error (``scoring="mse"``) or negative
+            squared Mahalanobis distance of the error vector
+            (``scoring="mahalanobis"``).
+        """
+        return self._scores(self._check_fitted_sequences(X))
+
+    def decision_function(self, X):
+        """Shifted score: negative for outliers, non-negative for inliers.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,), dtype float64
+            ``score_samples(X) - offset_``.
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """Label each sequence an inlier (+1) or an outlier (-1).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences of the fitted length and channel count.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), dtype int
+            -1 where ``decision_function(X) < 0``, else +1.
+        """
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def set_offset_from_labels(self, X, y, *, max_false_positive_rate=None):
+        """Choose ``offset_`` on labelled validation sequences.
+
+        Use it when some labelled data is available: the threshold that
+        maximises F1 of the outlier class, or the one that catches the most
+        outliers while flagging at most ``max_false_positive_rate`` of the
+        inliers. Only ``offset_`` changes; the network is untouched.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Validation sequences, not used in training.
+        y : array-like of shape (n_samples,)
+            +1 for inliers, -1 for outliers (the convention of ``predict``).
+            Both must occur.
+        max_false_positive_rate : float in [0, 1], default=None
+            If None, maximise F1. Otherwise maximise recall subject to this
+            false positive rate.
+
+        Returns
+        -------
+        self : object
+            The detector, with its new ``offset_``.
+        """
+        check_is_fitted(self)
+        scores = self.score_samples(X)
+        y = column_or_1d(y)
+        if y.shape[0] != scores.shape[0]:
+            raise ValueError(f"X has {scores.shape[0]} sequences but y has {y.shape[0]} labels.")
+        labels = set(np.unique(y).tolist())
+        if labels != {-1, 1}:
+            raise ValueError(
+                "y must hold +1 (inlier) and -1 (outlier) labels, both present; got "
+                f"{sorted(labels)}."
+            )
+        is_outlier = y == -1
+        if max_false_positive_rate is None:
+            precision, recall, thresholds = precision_recall_curve(is_outlier, -scores)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
+            threshold = thresholds[np.argmax(f1[:-1])]
+        else:
+            if not isinstance(max_false_positive_rate, Real) or not (
+                0 <= max_false_positive_rate <= 1
+            ):
+                raise ValueError(
+                    "max_false_positive_rate must be a float in [0, 1] or None; got "
+                    f"{max_false_positive_rate!r}."
+                )
+            fpr, tpr, thresholds = roc_curve(is_outlier, -scores, drop_intermediate=False)
+            allowed = np.flatnonzero(fpr <= max_false_positive_rate)
+            threshold = thresholds[allowed[np.argmax(tpr[allowed])]]
+        # Flag scores <= -threshold: predict uses a strict "score < offset_".
+        self.offset_ = float(np.nextafter(-threshold, np.inf))
+        return self

@@ -1,0 +1,148 @@
+"""Behaviour of LSTMAutoencoderOutlierDetector (module mirrors _outlier)."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+
+from sklearn_lstmae import (
+    LSTMAutoencoderOutlierDetector,
+    fold_windows,
+    sliding_windows,
+)
+from tests.settings import FAST
+
+
+@pytest.fixture(scope="module")
+def one_class(italy_power):
+    """ItalyPowerDemand, one-class protocol: train on class 1, test on both classes."""
+    X_train, y_train, X_test, y_test = italy_power
+    return X_train[y_train == "1"], X_test, np.where(y_test == "1", 1, -1)
+
+
+@pytest.fixture(scope="module", params=["mse", "mahalanobis"])
+def detector(request, one_class):
+    return LSTMAutoencoderOutlierDetector(
+        units=16, epochs=40, scoring=request.param, random_state=0
+    ).fit(one_class[0])
+
+
+def test_scores_separate_the_other_class(detector, one_class):
+    _, X_test, y_test = one_class
+    scores = detector.score_samples(X_test)
+    assert scores.shape == (X_test.shape[0],) and scores.dtype == np.float64
+    # Measured here: mse 0.58, mahalanobis 0.95 (IsolationForest: 0.87).
+    minimum = {"mse": 0.5, "mahalanobis": 0.85}[detector.scoring]
+    assert roc_auc_score(y_test == 1, scores) > minimum
+
+
+def test_decision_function_and_predict_follow_offset(detector, one_class):
+    X_test = one_class[1]
+    decision = detector.decision_function(X_test)
+    np.testing.assert_allclose(decision, detector.score_samples(X_test) - detector.offset_)
+    np.testing.assert_array_equal(detector.predict(X_test), np.where(decision < 0, -1, 1))
+
+
+def test_auto_contamination_is_tukeys_fence(detector, one_class):
+    scores = detector.score_samples(one_class[0])
+    q1, q3 = np.percentile(scores, [25, 75])
+    assert detector.offset_ == pytest.approx(q1 - 1.5 * (q3 - q1))
+
+
+@pytest.mark.parametrize("contamination", [0.05, 0.2])
+def test_contamination_flags_that_fraction_of_training_data(one_class, contamination):
+    X_train = one_class[0]
+    detector = LSTMAutoencoderOutlierDetector(**FAST, contamination=contamination)
+    flagged = np.mean(detector.fit_predict(X_train) == -1)
+    assert flagged == pytest.approx(contamination, abs=1.0 / X_train.shape[0])
+
+
+def test_mahalanobis_fits_a_shrunk_gaussian_to_error_vectors(one_class):
+    X_train = one_class[0]
+    detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis").fit(X_train)
+    covariance = detector.error_covariance_
+    assert covariance.covariance_.shape == (24, 24)
+    assert 0 < covariance.shrinkage_ <= 1
+    errors = np.sqrt(detector.reconstruction_error(X_train[:3]))
+    np.testing.assert_allclose(
+        detector.score_samples(X_train[:3]), -covariance.mahalanobis(errors), rtol=1e-6
+    )
+    assert not hasattr(LSTMAutoencoderOutlierDetector(**FAST).fit(X_train), "error_covariance_")
+
+
+def test_reconstruction_error_localises_an_injected_fault(detector, one_class):
+    X = one_class[1][:10].copy()
+    X[:, 15] += 4.0  # a spike at step 15
+    errors = detector.reconstruction_error(X)
+    assert errors.shape == X.shape
+    assert np.all(np.argmax(errors, axis=1) == 15)
+
+
+def test_long_series_scores_fold_back_per_point(one_class):
+    X_train = one_class[0]
+    detector = LSTMAutoencoderOutlierDetector(units=16, epochs=40, random_state=0).fit(X_train)
+    series = one_class[1][one_class[2] == 1][:6].ravel()  # normal days end to end
+    series[70] += 5.0
+    windows = sliding_windows(series, 24, stride=4)
+    per_point = fold_windows(
+        detector.reconstruction_error(windows), stride=4, n_timesteps=len(series)
+    )
+    assert per_point.shape == series.shape
+    assert abs(np.nanargmax(per_point) - 70) <= 1
+
+
+def test_offset_from_labels_maximises_f1_or_meets_fpr(detector, one_class):
+    from sklearn.metrics import f1_score
+
+    _, X_test, y_test = one_class
+    detector = pickle.loads(pickle.dumps(detector))  # do not change the shared fixture
+    detector.set_offset_from_labels(X_test, y_test)
+    best = f1_score(y_test, detector.predict(X_test), pos_label=-1)
+    for offset in np.percentile(detector.score_samples(X_test), np.linspace(1, 99, 25)):
+        detector_offset = detector.offset_
+        detector.offset_ = offset
+        assert f1_score(y_test, detector.predict(X_test), pos_label=-1) <= best + 1e-12
+        detector.offset_ = detector_offset
+    detector.set_offset_from_labels(X_test, y_test, max_false_positive_rate=0.1)
+    predicted = detector.predict(X_test)
+    assert np.mean(predicted[y_test == 1] == -1) <= 0.1
+    assert np.any(predicted[y_test == -1] == -1)
+
+
+def test_offset_from_labels_rejects_bad_labels(detector, one_class):
+    _, X_test, y_test = one_class
+    with pytest.raises(ValueError, match=r"\+1 \(inlier\) and -1 \(outlier\)"):
+        detector.set_offset_from_labels(X_test, (y_test == -1).astype(int))
+    with pytest.raises(ValueError, match="has 5 labels"):
+        detector.set_offset_from_labels(X_test, y_test[:5])
+    with pytest.raises(ValueError, match="max_false_positive_rate"):
+        detector.set_offset_from_labels(X_test, y_test, max_false_positive_rate=2)
+    with pytest.raises(NotFittedError):
+        LSTMAutoencoderOutlierDetector().set_offset_from_labels(X_test, y_test)
+
+
+def test_pickle_keeps_scores_and_offset(detector, one_class):
+    X_test = one_class[1]
+    restored = pickle.loads(pickle.dumps(detector))
+    np.testing.assert_array_equal(restored.score_samples(X_test), detector.score_samples(X_test))
+    assert restored.offset_ == detector.offset_
+
+
+def test_shares_parameters_with_the_transformer():
+    from sklearn_lstmae import LSTMAutoencoderTransformer
+
+    transformer = set(LSTMAutoencoderTransformer().get_params())
+    detector = set(LSTMAutoencoderOutlierDetector().get_params())
+    assert detector - transformer == {"contamination", "scoring"}
+    assert transformer <= detector
+
+
+def test_mahalanobis_needs_two_sequences_and_keeps_model(one_class):
+    X_train = one_class[0]
+    detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis").fit(X_train)
+    scores = detector.score_samples(X_train)
+    with pytest.raises(ValueError, match="at least 2 training sequences; got n_samples=1"):
+        detector.fit(X_train[:1])
+    np.testing.assert_array_equal(detector.score_samples(X_train), scores)
