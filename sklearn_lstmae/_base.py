@@ -36,17 +36,6 @@ _OPTIMIZERS = {
     "sgd",
 }
 
-# Parameters that define the network's shape; warm starts require them unchanged.
-_ARCHITECTURE_PARAMS = (
-    "units",
-    "latent_dim",
-    "activation",
-    "dropout",
-    "recurrent_dropout",
-    "future_steps",
-    "reverse_reconstruction",
-)
-
 
 def _n_train(n_samples, validation_split):
     """Return how many samples train under ``validation_split`` (the rest validate)."""
@@ -185,30 +174,123 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         }
 
     def _check_fitted_sequences(self, X):
-        """Validate ``X`` against the fitted sequence length and channel count."""
-        check_is_fitted(self)
-        X3, _ = check_sequences(X, estimator=self)
-        if X3.shape[1] != self.n_timesteps_:
-            # scikit-learn's wording first (its checks match it), then ours.
-            raise ValueError(
-                f"X has {X3.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_timesteps_} features as input: sequences of n_timesteps="
-                f"{self.n_timesteps_} steps (each of n_channels={self.n_channels_})."
-            )
-        validate_data(self, X, reset=False, skip_check_array=True)
-        if X3.shape[2] != self.n_channels_:
-            raise ValueError(
-                f"X has {X3.shape[2]} channels per time step, but {type(self).__name__} was "
-                f"fitted on sequences of shape (n_timesteps, n_channels) = "
-                f"({self.n_timesteps_}, {self.n_channels_})."
-            )
-        return X3
+        """Validate ``X`` against the fitted model; return :class:`Sequences`.
 
-    def _as_fitted_layout(self, sequences):
-        """Return float32 sequences (n, t, c) in the layout (2-D or 3-D) fit saw."""
-        if self.input_ndim_ == 2:
-            return sequences[:, :, 0]
+        Arrays must have the fitted width (``n_features_in_``), as for any
+        scikit-learn estimator; NaN right padding makes room for shorter
+        sequences. A list of sequences may have any lengths.
+        """
+        check_is_fitted(self)
+        sequences = check_sequences(X, estimator=self)
+        if not sequences.is_list:
+            if sequences.max_length != self.n_timesteps_:
+                # scikit-learn's wording first (its checks match it), then ours.
+                raise ValueError(
+                    f"X has {sequences.max_length} features, but {type(self).__name__} is "
+                    f"expecting {self.n_timesteps_} features as input: arrays hold sequences "
+                    f"of n_timesteps={self.n_timesteps_} steps, NaN-padded after the end of "
+                    "shorter ones. Pass a list of sequences for other lengths."
+                )
+            validate_data(self, X, reset=False, skip_check_array=True)
+        if sequences.n_channels != self.n_channels_:
+            raise ValueError(
+                f"X has {sequences.n_channels} channels per time step, but "
+                f"{type(self).__name__} was fitted on {self.n_channels_} (sequences of shape "
+                f"(n_timesteps, n_channels) = ({self.n_timesteps_}, {self.n_channels_}))."
+            )
         return sequences
+
+    def _check_decodable(self, sequences):
+        """Reject sequences longer than the ``n_timesteps_`` steps the decoder generates."""
+        too_long = np.flatnonzero(sequences.lengths > self.n_timesteps_)
+        if too_long.size:
+            i = too_long[0]
+            raise ValueError(
+                f"X[{i}] has {sequences.lengths[i]} steps, but the decoder generates "
+                f"n_timesteps_={self.n_timesteps_}: reconstructing (or training on) longer "
+                "sequences needs a model fitted on them. transform encodes any length."
+            )
+
+    def _observed(self, sequences, width=None):
+        """Return the encoder input: each sequence without its last ``future_steps`` steps.
+
+        NaN-padded after each window's end, and on the right up to ``width``.
+        """
+        k = self.network_params_["future_steps"]
+        values = sequences.values
+        if k:
+            too_short = np.flatnonzero(sequences.lengths <= k)
+            if too_short.size:
+                i = too_short[0]
+                raise ValueError(
+                    f"X[{i}] has {sequences.lengths[i]} steps, but the composite model "
+                    f"(future_steps={k}) needs more than {k}: an observed window, then the "
+                    f"{k} steps it predicts."
+                )
+            values = values[:, :-k].copy()
+            values[np.arange(values.shape[1]) >= (sequences.lengths - k)[:, None]] = np.nan
+        if width is not None and values.shape[1] < width:
+            padding = np.full((values.shape[0], width - values.shape[1], values.shape[2]), np.nan)
+            values = np.concatenate([values, padding.astype(np.float32)], axis=1)
+        return values
+
+    def _future(self, sequences):
+        """Return the last ``future_steps`` steps of each sequence, (n, k, c)."""
+        k = self.network_params_["future_steps"]
+        steps = (sequences.lengths - k)[:, None] + np.arange(k)
+        return sequences.values[np.arange(sequences.n_samples)[:, None], steps]
+
+    def _training_arrays(self, sequences):
+        """Return encoder input, targets and loss masks (1 = real step) for training."""
+        self._check_decodable(sequences)
+        k = self.network_params_["future_steps"]
+        x = self._observed(sequences, width=self.n_timesteps_ - k)
+        padded = np.isnan(x[:, :, 0])
+        reconstruction = np.where(np.isnan(x), np.float32(0), x)
+        mask = (~padded).astype(np.float32)
+        if k == 0:
+            return x, reconstruction, mask
+        ones = np.ones((sequences.n_samples, k), dtype=np.float32)
+        return x, [reconstruction, self._future(sequences)], [mask, ones]
+
+    def _outputs(self, sequences):
+        """Return the model's output for each sequence, aligned with it: (n, width, c).
+
+        Reconstruction of the observed steps, then (composite) the prediction
+        of the last ``future_steps``; NaN after each sequence's end.
+        """
+        from sklearn_lstmae._training import predict
+
+        self._check_decodable(sequences)
+        outputs = predict(self.model_, self._observed(sequences))
+        k = self.network_params_["future_steps"]
+        reconstruction = outputs[0] if k else outputs
+        n, width = sequences.n_samples, sequences.max_length
+        aligned = np.full((n, width, self.n_channels_), np.nan, dtype=np.float32)
+        observed_lengths = sequences.lengths - k
+        real = np.arange(width - k) < observed_lengths[:, None]
+        aligned[:, : width - k][real] = reconstruction[:, : width - k][real]
+        if k:
+            steps = observed_lengths[:, None] + np.arange(k)
+            aligned[np.arange(n)[:, None], steps] = outputs[1]
+        return aligned
+
+    @staticmethod
+    def _in_input_form(values, sequences):
+        """Return per-step results (n, width, c) in the form of the input they came from.
+
+        A list for a list (each cut to its sequence's length), an array (with
+        NaN after each end) for an array; no channel axis for univariate input.
+        """
+        if sequences.univariate_input:
+            values = values[:, :, 0]
+        if sequences.is_list:
+            return [values[i, :length] for i, length in enumerate(sequences.lengths)]
+        return values
+
+    def _in_fitted_layout(self, values):
+        """Drop the channel axis if ``fit`` saw univariate sequences without one."""
+        return values[:, :, 0] if self.input_ndim_ == 2 else values
 
     # ------------------------------------------------------------------ model
     def _make_optimizer(self):
@@ -235,45 +317,28 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             model.compile(optimizer=self._make_optimizer(), loss="mse")
         return model
 
-    def _split(self, X3):
-        """Split sequences into the encoder's input and the model's targets."""
-        k = self.network_params_["future_steps"]
-        if k == 0:
-            return X3, X3
-        observed = X3[:, :-k]
-        return observed, [observed, X3[:, -k:]]
-
-    def _reconstruct(self, X3):
-        """Reconstruction (and prediction) of full-length sequences, (n, T, c)."""
-        from sklearn_lstmae._training import predict
-
-        observed, _ = self._split(X3)
-        outputs = predict(self.model_, observed)
-        if isinstance(outputs, list):
-            return np.concatenate(outputs, axis=1)
-        return outputs
-
     # --------------------------------------------------------------- training
-    def _initialize(self, X, X3, input_ndim):
-        """Create the fitted state for data ``X`` (validated as ``X3``)."""
-        network_params = self._network_params(X3.shape[1], X3.shape[2])
+    def _initialize(self, X, sequences):
+        """Create the fitted state for data ``X`` (validated as ``sequences``)."""
+        network_params = self._network_params(sequences.max_length, sequences.n_channels)
         random_state = check_random_state(self.random_state)
         seed = int(random_state.randint(np.iinfo(np.int32).max))
         model = self._build_model(network_params, seed)
         # Everything above may raise; state is only assigned below.
-        validate_data(self, X, reset=True, skip_check_array=True)
+        names_and_width = sequences.values[:, :, 0] if sequences.is_list else X
+        validate_data(self, names_and_width, reset=True, skip_check_array=True)
         self._random_state = random_state
         self.model_ = model
         self.network_params_ = network_params
-        self.n_timesteps_, self.n_channels_ = X3.shape[1], X3.shape[2]
-        self.input_ndim_ = input_ndim
+        self.n_timesteps_, self.n_channels_ = sequences.max_length, sequences.n_channels
+        self.input_ndim_ = 2 if sequences.univariate_input else 3
         self.history_ = {"loss": []}
         self.n_iter_ = 0
         self.best_loss_ = np.inf
 
     def _check_warm_start(self, X):
         """Check that the fitted model can keep training on ``X``."""
-        self._check_fitted_sequences(X)
+        self._check_decodable(self._check_fitted_sequences(X))
         fitted = self.network_params_
         requested = self._network_params(fitted["n_timesteps"], fitted["n_channels"])
         changed = [name for name in requested if requested[name] != fitted[name]]
@@ -283,22 +348,24 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 "fitted. Set warm_start=False (or clone the estimator) to train a new model."
             )
 
-    def _train(self, X3, *, epochs, validation_split, early_stopping):
-        from sklearn_lstmae._training import train_epochs
+    def _train(self, sequences, *, epochs, validation_split, early_stopping):
+        from sklearn_lstmae._training import take, train_epochs
 
+        x, y, masks = self._training_arrays(sequences)
         validation_data = None
         if validation_split > 0:
-            n_train = _n_train(X3.shape[0], validation_split)
-            validation_data = self._split(X3[n_train:])
-            X3 = X3[:n_train]
+            n_train = _n_train(x.shape[0], validation_split)
+            rows, held_out = slice(0, n_train), slice(n_train, None)
+            validation_data = (x[held_out], take(y, held_out), take(masks, held_out))
+            x, y, masks = x[rows], take(y, rows), take(masks, rows)
         if isinstance(self.optimizer, str):
             # Honour a changed learning_rate when training continues.
             self.model_.optimizer.learning_rate = self.learning_rate
-        x, y = self._split(X3)
         result = train_epochs(
             self.model_,
             x,
             y,
+            masks,
             epochs=epochs,
             batch_size=self.batch_size,
             shuffle=self.shuffle,
@@ -322,11 +389,35 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 stacklevel=3,
             )
 
-    def _check_training_data(self, X3):
+    def _check_training_data(self, sequences):
         """Reject training data before any state changes (a hook for subclasses)."""
 
-    def _calibrate(self, X3):
+    def _calibrate(self, sequences):
         """Set what depends on the trained model and the training data (a hook)."""
+
+    def _prepare_training(self, X, *, warm, validation_split=0.0):
+        """Validate training data; initialize the model unless training continues.
+
+        Everything that can be rejected is checked before any state changes.
+        """
+        sequences = check_sequences(X, estimator=self)
+        self._check_training_data(sequences)
+        if validation_split > 0:
+            _n_train(sequences.n_samples, validation_split)
+        if warm and hasattr(self, "model_"):
+            self._check_warm_start(X)
+        else:
+            if self.future_steps and np.any(sequences.lengths <= self.future_steps):
+                i = np.flatnonzero(sequences.lengths <= self.future_steps)[0]
+                length = sequences.lengths[i]
+                counted = "" if sequences.is_list else f" (n_features={length} in an array)"
+                raise ValueError(
+                    f"future_steps={self.future_steps} must be smaller than the sequence length: "
+                    f"X[{i}] has {length} steps{counted}, and the encoder needs at least one "
+                    "observed step before the predicted ones."
+                )
+            self._initialize(X, sequences)
+        return sequences
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -335,9 +426,10 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Training sequences; a 2-D array (or DataFrame) holds one univariate
-            sequence per row.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Training sequences: a 2-D array (or DataFrame) holds one univariate
+            sequence per row; arrays may be right-padded with NaN; a list holds
+            sequences of shape ``(length_i,)`` or ``(length_i, n_channels)``.
         y : None
             Ignored; present so the estimator fits in supervised pipelines.
 
@@ -346,21 +438,16 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self : object
             The fitted estimator.
         """
-        X3, input_ndim = check_sequences(X, estimator=self)
-        self._check_training_data(X3)
-        if self.validation_split > 0:
-            _n_train(X3.shape[0], self.validation_split)  # raises before any state changes
-        if self.warm_start and hasattr(self, "model_"):
-            self._check_warm_start(X)
-        else:
-            self._initialize(X, X3, input_ndim)
+        sequences = self._prepare_training(
+            X, warm=self.warm_start, validation_split=self.validation_split
+        )
         self._train(
-            X3,
+            sequences,
             epochs=self.epochs,
             validation_split=self.validation_split,
             early_stopping=self.early_stopping,
         )
-        self._calibrate(X3)
+        self._calibrate(sequences)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -373,8 +460,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Training sequences.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Training sequences, in any form ``fit`` accepts.
         y : None
             Ignored.
 
@@ -383,20 +470,15 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self : object
             The estimator.
         """
-        X3, input_ndim = check_sequences(X, estimator=self)
-        self._check_training_data(X3)
-        if hasattr(self, "model_"):
-            self._check_warm_start(X)
-        else:
-            self._initialize(X, X3, input_ndim)
-        self._train(X3, epochs=1, validation_split=0.0, early_stopping=False)
-        self._calibrate(X3)
+        sequences = self._prepare_training(X, warm=True)
+        self._train(sequences, epochs=1, validation_split=0.0, early_stopping=False)
+        self._calibrate(sequences)
         return self
 
     # ---------------------------------------------------------------- scoring
-    def _errors(self, X3):
-        """Signed reconstruction (and prediction) errors, float64 (n, T, c)."""
-        return self._reconstruct(X3).astype(np.float64) - X3
+    def _errors(self, sequences):
+        """Return signed errors, float64 (n, width, c); NaN after each sequence's end."""
+        return self._outputs(sequences).astype(np.float64) - sequences.values
 
     def reconstruction_error(self, X):
         """Squared reconstruction error of every time step and channel.
@@ -410,17 +492,18 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count, no longer than
+            ``n_timesteps_``.
 
         Returns
         -------
-        errors : ndarray of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels), dtype float64
-            Squared errors, in the layout ``fit`` saw.
+        errors : ndarray or list of ndarray, dtype float64
+            Squared errors in the form of ``X``: an array of its shape (NaN
+            where ``X`` is padding) or a list of per-sequence arrays.
         """
-        X3 = self._check_fitted_sequences(X)
-        return self._as_fitted_layout(np.square(self._errors(X3)))
+        sequences = self._check_fitted_sequences(X)
+        return self._in_input_form(np.square(self._errors(sequences)), sequences)
 
     def reconstruct(self, X):
         """Reconstruct sequences: encode, then decode, in one pass.
@@ -428,32 +511,38 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count, no longer than
+            ``n_timesteps_``.
 
         Returns
         -------
-        reconstruction : ndarray of the shape of ``X`` in the layout ``fit`` saw, dtype float32
-            For the composite model, the reconstruction of the observed window
-            followed by the prediction of the ``future_steps`` after it.
+        reconstruction : ndarray or list of ndarray, dtype float32
+            In the form of ``X``. For the composite model, the reconstruction
+            of each observed window followed by the prediction of the
+            ``future_steps`` after it.
         """
-        return self._as_fitted_layout(self._reconstruct(self._check_fitted_sequences(X)))
+        sequences = self._check_fitted_sequences(X)
+        return self._in_input_form(self._outputs(sequences), sequences)
 
-    def _mse(self, X3):
-        return np.mean(np.square(self._errors(X3)), axis=(1, 2))
+    def _mse(self, sequences):
+        """Return the mean squared error over the real steps and channels of each sequence."""
+        squared = np.square(self._errors(sequences))
+        return np.nansum(squared, axis=(1, 2)) / (sequences.lengths * sequences.n_channels)
 
     def score_samples(self, X):
         """Negative mean squared reconstruction error of each sequence.
 
-        For the composite model the error covers the whole sequence: the
-        reconstruction of the observed steps and the prediction of the
-        ``future_steps`` that follow.
+        Padding does not count. For the composite model the error covers the
+        whole sequence: the reconstruction of the observed steps and the
+        prediction of the ``future_steps`` that follow.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count, no longer than
+            ``n_timesteps_``.
 
         Returns
         -------

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 __all__ = [
+    "NaNMask",
     "ReverseTime",
     "build_autoencoder",
     "build_decoder",
@@ -31,6 +32,34 @@ class ReverseTime(keras.layers.Layer):
     def call(self, inputs):
         """Return ``inputs`` with the time axis flipped."""
         return keras.ops.flip(inputs, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        """Return ``input_shape`` unchanged."""
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class NaNMask(keras.layers.Layer):
+    """Mask the time steps that are NaN in every channel, and zero them.
+
+    Sequences of different lengths travel right-padded with NaN. This layer
+    turns the padding into a Keras mask, so the LSTMs that follow skip padded
+    steps (an LSTM's final state is then its state after the sequence's last
+    real step), and replaces the NaN by 0 so no NaN reaches the arithmetic.
+    Right padding keeps the fused cuDNN LSTM kernel usable on GPU.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        """Return ``inputs`` with NaN replaced by 0."""
+        return keras.ops.where(keras.ops.isnan(inputs), keras.ops.zeros_like(inputs), inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        """Return True for the steps with a value in any channel."""
+        return keras.ops.logical_not(keras.ops.all(keras.ops.isnan(inputs), axis=-1))
 
     def compute_output_shape(self, input_shape):
         """Return ``input_shape`` unchanged."""
@@ -105,7 +134,8 @@ def build_encoder(
     encoder : keras.Model
         Model mapping ``(batch, time, n_channels)`` to ``(batch, code_size)``,
         where ``code_size`` is ``latent_dim`` or ``units[-1]``. The time axis
-        has no fixed length.
+        has no fixed length; steps that are NaN in every channel (right
+        padding) are masked.
 
     Examples
     --------
@@ -116,7 +146,7 @@ def build_encoder(
     """
     seeds = _seed_stream(seed)
     inputs = keras.Input(shape=(None, n_channels), name="sequence")
-    x = inputs
+    x = NaNMask(name="nan_mask")(inputs)
     for i, n_units in enumerate(units):
         x = _lstm(
             n_units,

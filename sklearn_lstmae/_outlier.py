@@ -5,6 +5,7 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+from scipy.linalg import pinvh
 from sklearn.base import OutlierMixin
 from sklearn.covariance import LedoitWolf
 from sklearn.metrics import precision_recall_curve, roc_curve
@@ -212,28 +213,58 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self.contamination = contamination
         self.scoring = scoring
 
-    def _scores(self, X3):
+    def _scores(self, sequences):
         """Scores (higher is more normal) of validated sequences."""
         if not hasattr(self, "error_covariance_"):
-            return -self._mse(X3)
-        error_vectors = np.abs(self._errors(X3)).reshape(X3.shape[0], -1)
-        return -self.error_covariance_.mahalanobis(error_vectors)
+            return -self._mse(sequences)
+        return -self._mahalanobis(np.abs(self._errors(sequences)), sequences.lengths)
 
-    def _check_training_data(self, X3):
-        if self.scoring == "mahalanobis" and X3.shape[0] < 2:
+    def _mahalanobis(self, errors, lengths):
+        """Squared Mahalanobis distances of error vectors from the training Gaussian.
+
+        A sequence shorter than ``n_timesteps_`` has the error vector of its
+        first steps: its distance is exact under the marginal Gaussian of
+        those steps (the leading block of the covariance).
+        """
+        gaussian = self.error_covariance_
+        distances = np.empty(errors.shape[0])
+        for length in np.unique(lengths):
+            rows = lengths == length
+            size = length * self.n_channels_
+            if size == gaussian.location_.shape[0]:
+                precision = gaussian.precision_
+            else:
+                precision = pinvh(gaussian.covariance_[:size, :size])
+            deviation = errors[rows, :length].reshape(rows.sum(), size) - gaussian.location_[:size]
+            distances[rows] = np.einsum("ij,jk,ik->i", deviation, precision, deviation)
+        return distances
+
+    def _check_training_data(self, sequences):
+        if self.scoring != "mahalanobis":
+            return
+        if sequences.n_samples < 2:
             raise ValueError(
                 "scoring='mahalanobis' fits a covariance to the training errors and needs at "
-                f"least 2 training sequences; got n_samples={X3.shape[0]}."
+                f"least 2 training sequences; got n_samples={sequences.n_samples}."
+            )
+        if np.any(sequences.lengths < sequences.max_length):
+            i = np.flatnonzero(sequences.lengths < sequences.max_length)[0]
+            raise ValueError(
+                "scoring='mahalanobis' fits a Gaussian to error vectors of one length, so its "
+                f"training sequences must share one length; X[{i}] has "
+                f"{sequences.lengths[i]} steps, others {sequences.max_length}. Use "
+                "scoring='mse' for training data of different lengths (shorter sequences "
+                "can still be scored)."
             )
 
-    def _calibrate(self, X3):
+    def _calibrate(self, sequences):
         """Fit the error model and ``offset_`` on the training sequences."""
         if self.scoring == "mahalanobis":
-            error_vectors = np.abs(self._errors(X3)).reshape(X3.shape[0], -1)
-            self.error_covariance_ = LedoitWolf().fit(error_vectors)
+            errors = np.abs(self._errors(sequences)).reshape(sequences.n_samples, -1)
+            self.error_covariance_ = LedoitWolf().fit(errors)
         elif hasattr(self, "error_covariance_"):
             del self.error_covariance_  # a warm start switched to scoring="mse"
-        scores = self._scores(X3)
+        scores = self._scores(sequences)
         if self.contamination == "auto":
             q1, q3 = np.percentile(scores, [25, 75])
             self.offset_ = float(q1 - 1.5 * (q3 - q1))
@@ -246,8 +277,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count, no longer than
+            ``n_timesteps_`` (NaN-padded arrays or lists for shorter ones).
 
         Returns
         -------
@@ -264,8 +296,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count, no longer than
+            ``n_timesteps_`` (NaN-padded arrays or lists for shorter ones).
 
         Returns
         -------
@@ -280,8 +313,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count.
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count, no longer than
+            ``n_timesteps_`` (NaN-padded arrays or lists for shorter ones).
 
         Returns
         -------

@@ -14,9 +14,9 @@ import io
 import keras
 from keras.src.saving import saving_lib
 
-from sklearn_lstmae._networks import ReverseTime
+from sklearn_lstmae._networks import NaNMask, ReverseTime
 
-_CUSTOM_OBJECTS = {"sklearn_lstmae>ReverseTime": ReverseTime}
+_CUSTOM_OBJECTS = {"sklearn_lstmae>NaNMask": NaNMask, "sklearn_lstmae>ReverseTime": ReverseTime}
 
 
 def model_to_bytes(model: keras.Model) -> bytes:

@@ -10,9 +10,9 @@ calling ``keras.Model.fit``, this
 - avoids ``fit``'s per-call and per-epoch set-up cost (data adapters, epoch
   iterators), which dominates on small data sets,
 - keeps every batch the same shape, so the training step compiles once: a
-  short last batch is padded with rows of weight 0 and its real rows are
-  weighted ``batch_size / n_real``, which gives exactly the mean loss (and
-  gradient) of the short batch, and
+  short last batch is filled up with rows of weight 0, and per-step weights
+  make the loss the mean over the real steps of the real rows (a masked MSE,
+  exactly the loss and gradient of the short batch without filler), and
 - gives epoch-level control for ``partial_fit``, ``warm_start`` and early
   stopping that keeps the best weights in memory.
 """
@@ -40,7 +40,8 @@ class TrainingResult:
     best_loss: float = math.inf
 
 
-def _take(y, index):
+def take(y, index):
+    """Rows ``index`` of an array, or of each array in a list."""
     if isinstance(y, list):
         return [part[index] for part in y]
     return y[index]
@@ -51,30 +52,44 @@ def _n_batches(n_samples: int, batch_size: int) -> int:
 
 
 def _batches(order: np.ndarray, batch_size: int):
-    """Yield ``(index, sample_weight, n_real)`` for equal-shape mini-batches.
+    """Yield ``(index, n_real)`` for equal-shape mini-batches over ``order``.
 
-    ``batch_size`` is capped at ``len(order)``. A short last batch is padded
-    with rows of weight 0; its real rows get weight ``batch_size / n_real``,
-    so Keras's mean over the batch equals the mean over the real rows.
+    ``batch_size`` is capped at ``len(order)``. A short last batch is filled
+    up with rows from the start of ``order``; only its first ``n_real`` rows
+    are real (the others get weight 0 in :func:`_batch_weights`).
     """
     batch_size = min(batch_size, order.shape[0])
-    full = np.ones((batch_size, 1), dtype=np.float32)
     for start in range(0, order.shape[0], batch_size):
         index = order[start : start + batch_size]
         n_real = index.shape[0]
-        if n_real == batch_size:
-            yield index, full, n_real
-        else:
-            weight = np.zeros((batch_size, 1), dtype=np.float32)
-            weight[:n_real] = batch_size / n_real
-            yield np.concatenate([index, order[: batch_size - n_real]]), weight, n_real
+        if n_real < batch_size:
+            index = np.concatenate([index, order[: batch_size - n_real]])
+        yield index, n_real
 
 
-def evaluate(model: keras.Model, x: np.ndarray, y, *, batch_size: int) -> float:
-    """Return the compiled (weighted) loss of ``model`` on ``(x, y)``."""
+def _batch_weights(masks, index, n_real):
+    """Per-step sample weights of one batch, one array per model output.
+
+    ``masks`` holds, per output, 1 for the real time steps of each sequence
+    and 0 for padding. The weights zero the padding and the filler rows and
+    scale the rest so that Keras's mean over all entries of the batch equals
+    the mean over its real steps: a masked MSE, the same for any padding.
+    """
+    weights = []
+    for mask in masks if isinstance(masks, list) else [masks]:
+        weight = mask[index]
+        weight[n_real:] = 0.0
+        weights.append(weight * (weight.size / weight.sum()))
+    return weights if isinstance(masks, list) else weights[0]
+
+
+def evaluate(model: keras.Model, x: np.ndarray, y, masks, *, batch_size: int) -> float:
+    """Return the compiled (weighted, masked) loss of ``model`` on ``(x, y)``."""
     total = 0.0
-    for index, weight, n_real in _batches(np.arange(x.shape[0]), batch_size):
-        loss = model.test_on_batch(x[index], _take(y, index), sample_weight=weight)
+    for index, n_real in _batches(np.arange(x.shape[0]), batch_size):
+        loss = model.test_on_batch(
+            x[index], take(y, index), sample_weight=_batch_weights(masks, index, n_real)
+        )
         total += float(np.ravel(loss)[0]) * n_real
     return total / x.shape[0]
 
@@ -97,6 +112,7 @@ def train_epochs(
     model: keras.Model,
     x: np.ndarray,
     y,
+    masks,
     *,
     epochs: int,
     batch_size: int,
@@ -119,6 +135,9 @@ def train_epochs(
         Inputs.
     y : ndarray or list of ndarray
         Targets, one array per model output.
+    masks : ndarray or list of ndarray
+        Per output, an array of shape (n_samples, n_output_steps): 1 for real
+        steps, 0 for padding, which the loss ignores.
     epochs : int
         Number of passes over ``x``.
     batch_size : int
@@ -127,7 +146,7 @@ def train_epochs(
         Whether to draw a new sample order every epoch.
     random_state : numpy.random.RandomState
         Source of the sample orders.
-    validation_data : tuple (x_val, y_val) or None, default=None
+    validation_data : tuple (x_val, y_val, masks_val) or None, default=None
         Data whose loss is reported as ``val_loss`` after every epoch.
     early_stopping : bool, default=False
         Stop once the monitored loss (``val_loss`` if there is validation data,
@@ -176,9 +195,11 @@ def train_epochs(
             callbacks.on_epoch_begin(epoch)
             order = random_state.permutation(n_samples) if shuffle else np.arange(n_samples)
             total, seen = 0.0, 0
-            for batch, (index, weight, n_real) in enumerate(_batches(order, batch_size)):
+            for batch, (index, n_real) in enumerate(_batches(order, batch_size)):
                 callbacks.on_train_batch_begin(batch)
-                loss = model.train_on_batch(x[index], _take(y, index), sample_weight=weight)
+                loss = model.train_on_batch(
+                    x[index], take(y, index), sample_weight=_batch_weights(masks, index, n_real)
+                )
                 total += float(np.ravel(loss)[0]) * n_real
                 seen += n_real
                 callbacks.on_train_batch_end(batch, {"loss": total / seen})

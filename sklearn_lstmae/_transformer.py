@@ -109,7 +109,8 @@ class LSTMAutoencoderTransformer(
     best_loss_ : float
         Lowest monitored loss (``val_loss`` if any, else ``loss``) seen.
     n_timesteps_ : int
-        Length ``T`` of the fitted sequences (future steps included).
+        Length ``T`` of the longest fitted sequence (future steps included):
+        the number of steps the decoder generates.
     n_channels_ : int
         Values per time step.
     input_ndim_ : int
@@ -130,6 +131,15 @@ class LSTMAutoencoderTransformer(
 
     Notes
     -----
+    Input: a 2-D array (or DataFrame) ``(n_samples, n_timesteps)`` of
+    univariate sequences, a 3-D array ``(n_samples, n_timesteps, n_channels)``,
+    either right-padded with NaN after the end of shorter sequences, or a list
+    of sequences ``(length_i,)`` / ``(length_i, n_channels)`` of any lengths.
+    The encoder masks padding, and the loss and scores ignore it. Arrays must
+    have the fitted width ``n_timesteps_``; lists may hold longer sequences,
+    which ``transform`` encodes, while the decoder generates at most
+    ``n_timesteps_`` steps.
+
     Training draws mini-batches with NumPy and runs Keras's ``train_on_batch``
     on them, so shuffling is reproducible without a global seed and works on
     every Keras backend. Keras (and TensorFlow) load on the first fit or
@@ -168,46 +178,77 @@ class LSTMAutoencoderTransformer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels)
-            Sequences of the fitted length and channel count. The composite
-            model encodes their observed window (all but the last
+                (n_samples, n_timesteps, n_channels), or list of array-like
+            Sequences with the fitted channel count. Arrays have the fitted
+            width (NaN-padded after shorter sequences); a list may hold
+            sequences of any length, longer ones included. The composite model
+            encodes each sequence's observed window (all but its last
             ``future_steps`` steps), as in training.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, code_size), dtype float32
             The codes; ``code_size`` is ``latent_dim`` or the last of ``units``.
+            Padding never changes a code: the encoder's state after a
+            sequence's last real step is its code.
         """
         from sklearn_lstmae._training import predict
 
-        X3 = self._check_fitted_sequences(X)
-        observed, _ = self._split(X3)
-        return predict(self.encoder_, observed)
+        sequences = self._check_fitted_sequences(X)
+        return predict(self.encoder_, self._observed(sequences))
 
-    def inverse_transform(self, Z):
+    def inverse_transform(self, Z, lengths=None):
         """Decode code vectors back to sequences.
 
         Parameters
         ----------
         Z : array-like of shape (n_samples, code_size)
             Codes, as returned by ``transform``.
+        lengths : array-like of int of shape (n_samples,), default=None
+            If given, cut each decoded sequence to its length (at most
+            ``n_timesteps_``) and return a list.
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_channels), dtype float32
-            Sequences in the layout ``fit`` saw. For the composite model, the
-            reconstruction of the observed window followed by the prediction
-            of the ``future_steps`` after it.
+        X : ndarray of shape (n_samples, n_timesteps_) or \
+                (n_samples, n_timesteps_, n_channels), or list of ndarray
+            Without ``lengths``: sequences of the longest fitted length
+            ``n_timesteps_`` (the decoder always generates that many steps),
+            without a channel axis if ``fit`` saw 2-D univariate input. With
+            ``lengths``: a list of sequences of those lengths. For the
+            composite model, each is the reconstruction of the observed window
+            followed by the prediction of the ``future_steps`` after it.
         """
         from sklearn_lstmae._training import predict
 
         check_is_fitted(self)
         Z = check_codes(Z, self._n_features_out)
         outputs = predict(self.decoder_, Z)
-        if isinstance(outputs, list):
-            outputs = np.concatenate(outputs, axis=1)
-        return self._as_fitted_layout(outputs)
+        k = self.network_params_["future_steps"]
+        if lengths is None:
+            decoded = np.concatenate(outputs, axis=1) if k else outputs
+            return self._in_fitted_layout(decoded)
+        lengths = np.asarray(lengths)
+        if lengths.shape != (Z.shape[0],) or not np.issubdtype(lengths.dtype, np.integer):
+            raise ValueError(
+                f"lengths must be {Z.shape[0]} integers, one per code; got "
+                f"{lengths.dtype} array of shape {lengths.shape}."
+            )
+        bad = np.flatnonzero((lengths <= k) | (lengths > self.n_timesteps_))
+        if bad.size:
+            raise ValueError(
+                f"lengths[{bad[0]}] = {lengths[bad[0]]} is outside [{k + 1}, "
+                f"{self.n_timesteps_}]: the decoder generates n_timesteps_="
+                f"{self.n_timesteps_} steps (future_steps={k} of them predicted)."
+            )
+        reconstruction = self._in_fitted_layout(outputs[0] if k else outputs)
+        future = self._in_fitted_layout(outputs[1]) if k else None
+        return [
+            np.concatenate([reconstruction[i, : length - k], future[i]])
+            if k
+            else reconstruction[i, :length]
+            for i, length in enumerate(lengths)
+        ]
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error over all sequences.
@@ -239,34 +280,34 @@ class LSTMAutoencoderTransformer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_observed) or \
-                (n_samples, n_observed, n_channels)
-            Windows of ``n_observed = n_timesteps_ - future_steps`` steps:
-            the observed part of a training-length sequence.
+                (n_samples, n_observed, n_channels), or list of array-like
+            Windows to continue, with the fitted channel count: typically the
+            ``n_timesteps_ - future_steps`` steps before the future of
+            interest. Any lengths are accepted (NaN right padding, or a list).
 
         Returns
         -------
         future : ndarray of shape (n_samples, future_steps) or \
                 (n_samples, future_steps, n_channels), dtype float32
-            The predicted continuation, in the layout ``fit`` saw.
+            The predicted continuation; no channel axis for univariate input
+            given without one.
         """
         from sklearn_lstmae._training import predict
 
         check_is_fitted(self)
-        k = self.network_params_["future_steps"]
-        if k == 0:
+        if self.network_params_["future_steps"] == 0:
             raise ValueError(
                 "forecast needs the composite model: fit with future_steps > 0 "
                 "(this model was fitted with future_steps=0)."
             )
-        X3, _ = check_sequences(X, estimator=self)
-        n_observed = self.n_timesteps_ - k
-        if X3.shape[1:] != (n_observed, self.n_channels_):
+        windows = check_sequences(X, estimator=self)
+        if windows.n_channels != self.n_channels_:
             raise ValueError(
-                f"forecast expects windows of shape (n_observed, n_channels) = "
-                f"({n_observed}, {self.n_channels_}), got {X3.shape[1:]}."
+                f"X has {windows.n_channels} channels per time step, but the model was "
+                f"fitted on {self.n_channels_}."
             )
-        _, prediction = predict(self.model_, X3)
-        return self._as_fitted_layout(prediction)
+        _, future = predict(self.model_, windows.values)
+        return future[:, :, 0] if windows.univariate_input else future
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

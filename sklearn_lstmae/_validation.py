@@ -1,49 +1,106 @@
-"""Validation of sequence input: arrays in, one float32 3-D layout out."""
+"""Validation of sequence input: the accepted forms in, one padded float32 layout out.
+
+Accepted forms of a batch of sequences:
+
+- a 2-D array or DataFrame ``(n_samples, n_timesteps)``: univariate sequences,
+  one per row;
+- a 3-D array ``(n_samples, n_timesteps, n_channels)``;
+- either array right-padded with NaN after each sequence's end (NaN in every
+  channel of every step after the last real one), for sequences of different
+  lengths;
+- a list (or tuple) of sequences, each ``(length_i,)`` (univariate) or
+  ``(length_i, n_channels)``.
+
+All become a :class:`Sequences`: a float32 array ``(n_samples, max_length,
+n_channels)`` holding NaN after each sequence's end, and the lengths.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.utils.validation import check_array
 
 
-def check_sequences(X, *, estimator=None, input_name: str = "X") -> tuple[np.ndarray, int]:
-    """Validate a batch of equal-length sequences.
+@dataclass(frozen=True)
+class Sequences:
+    """A validated batch of sequences.
 
-    Parameters
+    Attributes
     ----------
-    X : array-like of shape (n_samples, n_timesteps) or \
-            (n_samples, n_timesteps, n_channels)
-        A 2-D array (or DataFrame) holds one univariate sequence per row.
-    estimator : estimator instance or None, default=None
-        Named in error messages.
-    input_name : str, default="X"
-        Named in error messages.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, n_timesteps, n_channels), dtype float32
-        A view of the input where no conversion was needed.
-    input_ndim : int
-        2 if ``X`` was given as a 2-D array of univariate sequences, else 3.
-
-    Raises
-    ------
-    ValueError
-        If ``X`` is empty, not numeric, contains NaN or infinity, or is not
-        2-D or 3-D.
-
-    Examples
-    --------
-    >>> from sklearn_lstmae._validation import check_sequences
-    >>> X, input_ndim = check_sequences([[1, 2, 3], [4, 5, 6]])
-    >>> X.shape, input_ndim
-    ((2, 3, 1), 2)
+    values : ndarray of shape (n_samples, max_length, n_channels), dtype float32
+        The sequences, NaN after each one's end.
+    lengths : ndarray of shape (n_samples,), dtype int64
+        Number of real steps of each sequence (at least 1).
+    is_list : bool
+        Whether the input was a list of sequences (else an array).
+    univariate_input : bool
+        Whether each sequence came without a channel axis (2-D array rows or
+        1-D list items).
     """
+
+    values: np.ndarray
+    lengths: np.ndarray
+    is_list: bool
+    univariate_input: bool
+
+    @property
+    def n_samples(self) -> int:
+        """Number of sequences."""
+        return self.values.shape[0]
+
+    @property
+    def n_channels(self) -> int:
+        """Values per time step."""
+        return self.values.shape[2]
+
+    @property
+    def max_length(self) -> int:
+        """Length of the longest sequence (the padded width)."""
+        return self.values.shape[1]
+
+
+def _padding_lengths(values: np.ndarray, input_name: str) -> np.ndarray:
+    """Lengths of NaN right-padded sequences; errors name misplaced NaN."""
+    nan = np.isnan(values)
+    n_samples, n_timesteps = values.shape[:2]
+    if not nan.any():
+        return np.full(n_samples, n_timesteps, dtype=np.int64)
+    padded_step = nan.all(axis=2)
+    partial = nan.any(axis=2) & ~padded_step
+    if partial.any():
+        i, t = np.argwhere(partial)[0]
+        raise ValueError(
+            f"{input_name}[{i}] has NaN in some but not all channels of time step {t}. NaN is "
+            "only allowed as right padding: in every channel of every step after a "
+            "sequence's end."
+        )
+    # Length = steps before the trailing run of all-NaN steps.
+    trailing = np.cumprod(padded_step[:, ::-1], axis=1).sum(axis=1)
+    lengths = (n_timesteps - trailing).astype(np.int64)
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise ValueError(
+            f"{input_name}[{empty[0]}] is all NaN: an empty sequence. Each sequence needs at "
+            "least one time step."
+        )
+    inside = padded_step & (np.arange(n_timesteps) < lengths[:, None])
+    if inside.any():
+        i, t = np.argwhere(inside)[0]
+        raise ValueError(
+            f"{input_name}[{i}] has NaN at time step {t}, before its last value at step "
+            f"{lengths[i] - 1}. NaN is only allowed as right padding after a sequence's end."
+        )
+    return lengths
+
+
+def _check_array_form(X, estimator, input_name) -> Sequences:
     X = check_array(
         X,
         dtype=np.float32,
         allow_nd=True,
-        ensure_all_finite=True,
+        ensure_all_finite="allow-nan",
         ensure_min_samples=1,
         ensure_min_features=1,
         estimator=estimator,
@@ -52,17 +109,109 @@ def check_sequences(X, *, estimator=None, input_name: str = "X") -> tuple[np.nda
     if X.ndim not in (2, 3):
         raise ValueError(
             f"{input_name} must be a 2-D array (n_samples, n_timesteps) of univariate "
-            "sequences or a 3-D array (n_samples, n_timesteps, n_channels); got a "
-            f"{X.ndim}-D array of shape {X.shape}."
+            "sequences, a 3-D array (n_samples, n_timesteps, n_channels), or a list of "
+            f"sequences; got a {X.ndim}-D array of shape {X.shape}."
         )
-    input_ndim = X.ndim
-    if input_ndim == 2:
+    if np.isinf(X).any():
+        raise ValueError(
+            f"Input {input_name} contains infinity or a value too large for dtype('float32')."
+        )
+    univariate = X.ndim == 2
+    if univariate:
         X = X[:, :, np.newaxis]
     if X.shape[1] == 0 or X.shape[2] == 0:
         raise ValueError(
             f"{input_name} needs at least one time step and one channel; got shape {X.shape}."
         )
-    return X, input_ndim
+    return Sequences(X, _padding_lengths(X, input_name), False, univariate)
+
+
+def _check_list_form(X, input_name) -> Sequences:
+    if len(X) == 0:
+        raise ValueError(f"{input_name} is an empty list: at least one sequence is required.")
+    items, item_ndim = [], None
+    for i, sequence in enumerate(X):
+        name = f"{input_name}[{i}]"
+        raw = np.asarray(sequence)
+        if np.iscomplexobj(raw):
+            raise ValueError(f"{name}: complex data is not supported.")
+        try:
+            item = raw.astype(np.float32)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} is not numeric: {error}") from None
+        if item.ndim not in (1, 2):
+            raise ValueError(
+                f"{name} must be 1-D (length,) or 2-D (length, n_channels); got shape {item.shape}."
+            )
+        if item.shape[0] == 0 or item.size == 0:
+            raise ValueError(
+                f"{name} is empty (shape {item.shape}): each sequence needs at least one "
+                "time step and one channel."
+            )
+        if not np.isfinite(item).all():
+            raise ValueError(
+                f"{name} contains NaN or infinity. In a list, sequences have their own "
+                "lengths and need no padding."
+            )
+        if items and item.ndim != item_ndim:
+            raise ValueError(
+                f"{name} is {item.ndim}-D but {input_name}[0] is {item_ndim}-D: give all "
+                "sequences as (length,) or all as (length, n_channels)."
+            )
+        item_ndim = item.ndim
+        item = item.reshape(item.shape[0], -1)
+        if items and item.shape[1] != items[0].shape[1]:
+            raise ValueError(
+                f"{name} has {item.shape[1]} channels, but {input_name}[0] has {items[0].shape[1]}."
+            )
+        items.append(item)
+    lengths = np.array([item.shape[0] for item in items], dtype=np.int64)
+    values = np.full((len(items), lengths.max(), items[0].shape[1]), np.nan, dtype=np.float32)
+    for i, item in enumerate(items):
+        values[i, : lengths[i]] = item
+    univariate = item_ndim == 1
+    return Sequences(values, lengths, True, univariate)
+
+
+def check_sequences(X, *, estimator=None, input_name: str = "X") -> Sequences:
+    """Validate a batch of sequences of equal or different lengths.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_timesteps) or \
+            (n_samples, n_timesteps, n_channels), or list of array-like
+        A 2-D array (or DataFrame) holds one univariate sequence per row. Arrays
+        may be right-padded with NaN. A list holds sequences of shape
+        ``(length_i,)`` or ``(length_i, n_channels)``.
+    estimator : estimator instance or None, default=None
+        Named in error messages.
+    input_name : str, default="X"
+        Named in error messages.
+
+    Returns
+    -------
+    sequences : Sequences
+        Values ``(n_samples, max_length, n_channels)`` as float32 with NaN after
+        each sequence's end, and the lengths.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is empty, not numeric, holds infinity or NaN other than right
+        padding, mixes channel counts, or has the wrong number of dimensions;
+        the message names the offending sequence.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._validation import check_sequences
+    >>> check_sequences([[1, 2, 3], [4, 5, 6]]).values.shape
+    (2, 3, 1)
+    >>> check_sequences([[1.0, 2.0, 3.0], [4.0]]).lengths
+    array([3, 1])
+    """
+    if isinstance(X, list | tuple):
+        return _check_list_form(X, input_name)
+    return _check_array_form(X, estimator, input_name)
 
 
 def check_codes(Z, code_size):

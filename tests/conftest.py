@@ -36,3 +36,28 @@ def basic_motions():
 def toy_sequence():
     """The tutorial's sequence 0.1, 0.2, ..., 0.9 as one (1, 9, 1) sample."""
     return np.linspace(0.1, 0.9, 9).reshape(1, 9, 1)
+
+
+@pytest.fixture(scope="session")
+def japanese_vowels():
+    """JapaneseVowels: 12 channels, lengths 7 to 29, 9 speakers; lists of (length, 12)."""
+    from sktime.datasets import load_japanese_vowels
+
+    def as_list(X):
+        return [
+            np.stack([X.iloc[i, j].to_numpy() for j in range(X.shape[1])], axis=1)
+            for i in range(len(X))
+        ]
+
+    splits = [load_japanese_vowels(split=s, return_X_y=True) for s in ("train", "test")]
+    (X_train, y_train), (X_test, y_test) = splits
+    return as_list(X_train), y_train, as_list(X_test), y_test
+
+
+def nan_padded(sequences, width=None):
+    """Right-pad a list of (length, n_channels) sequences with NaN into one 3-D array."""
+    width = width or max(len(s) for s in sequences)
+    padded = np.full((len(sequences), width, sequences[0].shape[1]), np.nan)
+    for i, sequence in enumerate(sequences):
+        padded[i, : len(sequence)] = sequence
+    return padded

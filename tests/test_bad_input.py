@@ -30,7 +30,9 @@ BAD_SEQUENCES = {
     "inf": (lambda X: _with(X, (0, 0, 0), np.inf), "infinity"),
     "too large for float32": (lambda X: _with(X.astype(np.float64), (0, 0, 0), 1e300), "infinity"),
     "1-D": (lambda X: X[0, :, 0], "Expected 2D array, got 1D array"),
-    "4-D": (lambda X: X[:, :, :, None], r"2-D .* or a 3-D array .* got a 4-D array"),
+    "4-D": (lambda X: X[:, :, :, None], r"2-D .* 3-D array .* got a 4-D array"),
+    "NaN inside a sequence": (lambda X: _with(X, (2, 5), np.nan), r"X\[2\] has NaN at time step 5"),
+    "all-NaN sequence": (lambda X: _with(X, 7, np.nan), r"X\[7\] is all NaN"),
     "empty": (lambda X: X[:0], "0 sample"),
     "no time steps": (lambda X: X[:, :0], "at least one time step"),
     "strings": (lambda X: np.full(X.shape, "a", dtype=object), "could not convert"),
@@ -70,9 +72,9 @@ def test_wrong_codes_at_inverse_transform(fitted, data):
         fitted.inverse_transform(Z[0])
 
 
-def test_forecast_checks_window_shape_and_model_kind(fitted, data, italy_power):
-    with pytest.raises(ValueError, match=r"windows of shape .* \(18, 6\), got \(20, 6\)"):
-        fitted.forecast(data)
+def test_forecast_checks_channels_and_model_kind(fitted, data, italy_power):
+    with pytest.raises(ValueError, match="X has 5 channels per time step, but .* fitted on 6"):
+        fitted.forecast(data[:, :18, :5])
     standalone = LSTMAutoencoderTransformer(**FAST).fit(italy_power[0])
     with pytest.raises(ValueError, match="future_steps > 0"):
         standalone.forecast(italy_power[0])
