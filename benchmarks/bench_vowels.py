@@ -90,15 +90,15 @@ def main():
             results[name]["accuracy"].append(model.score(X_test, y_test))
             print(f"  seed {seed} {name:30s} accuracy {results[name]['accuracy'][-1]:.4f}")
 
-    print(f"\n{'pipeline':40s} {'accuracy (median, min-max)':>28s} {'fit s (median)':>15s}")
+    print(f"\n{'pipeline':50s} {'accuracy (median, min-max)':>28s} {'fit s (median)':>15s}")
     for name, result in results.items():
         accuracy, seconds = result["accuracy"], statistics.median(result["seconds"])
         print(
-            f"{'LSTM-AE + logistic, ' + name:40s} {statistics.median(accuracy):10.4f} "
+            f"{'LSTM-AE + logistic, ' + name:50s} {statistics.median(accuracy):10.4f} "
             f"({min(accuracy):.4f}-{max(accuracy):.4f}) {seconds:15.1f}"
         )
-    print(f"{'1-NN Euclidean, zero-padded':40s} {knn_accuracy:10.4f}")
-    print(f"{'1-NN DTW (reference figure)':40s} {0.9486:10.4f}")
+    print(f"{'1-NN Euclidean, zero-padded':50s} {knn_accuracy:10.4f}")
+    print(f"{'1-NN DTW (reference figure)':50s} {0.9486:10.4f}")
 
 
 if __name__ == "__main__":

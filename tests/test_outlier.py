@@ -61,7 +61,7 @@ def test_contamination_flags_that_fraction_of_training_data(one_class, contamina
 
 def test_mahalanobis_fits_a_shrunk_gaussian_to_error_vectors(one_class):
     X_train = one_class[0]
-    detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis").fit(X_train)
+    detector = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)  # mahalanobis: the default
     covariance = detector.error_covariance_
     assert covariance.covariance_.shape == (24, 24)
     assert 0 < covariance.shrinkage_ <= 1
@@ -69,7 +69,8 @@ def test_mahalanobis_fits_a_shrunk_gaussian_to_error_vectors(one_class):
     np.testing.assert_allclose(
         detector.score_samples(X_train[:3]), -covariance.mahalanobis(errors), rtol=1e-6
     )
-    assert not hasattr(LSTMAutoencoderOutlierDetector(**FAST).fit(X_train), "error_covariance_")
+    mse = LSTMAutoencoderOutlierDetector(**FAST, scoring="mse").fit(X_train)
+    assert not hasattr(mse, "error_covariance_")
 
 
 def test_reconstruction_error_localises_an_injected_fault(detector, one_class):
