@@ -525,10 +525,11 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         sequences = self._check_fitted_sequences(X)
         return self._in_input_form(self._outputs(sequences), sequences)
 
-    def _mse(self, sequences):
+    @staticmethod
+    def _mse(errors, sequences):
         """Return the mean squared error over the real steps and channels of each sequence."""
-        squared = np.square(self._errors(sequences))
-        return np.nansum(squared, axis=(1, 2)) / (sequences.lengths * sequences.n_channels)
+        squared_sum = np.nansum(np.square(errors), axis=(1, 2))
+        return squared_sum / (sequences.lengths * sequences.n_channels)
 
     def score_samples(self, X):
         """Negative mean squared reconstruction error of each sequence.
@@ -549,7 +550,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         scores : ndarray of shape (n_samples,)
             Greater is better (0 is a perfect reconstruction).
         """
-        return -self._mse(self._check_fitted_sequences(X))
+        sequences = self._check_fitted_sequences(X)
+        return -self._mse(self._errors(sequences), sequences)
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):

@@ -215,11 +215,11 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self.contamination = contamination
         self.scoring = scoring
 
-    def _scores(self, sequences):
-        """Scores (higher is more normal) of validated sequences."""
+    def _scores(self, errors, sequences):
+        """Scores (higher is more normal) from the signed errors of ``sequences``."""
         if not hasattr(self, "error_covariance_"):
-            return -self._mse(sequences)
-        return -self._mahalanobis(np.abs(self._errors(sequences)), sequences.lengths)
+            return -self._mse(errors, sequences)
+        return -self._mahalanobis(np.abs(errors), sequences.lengths)
 
     def _mahalanobis(self, errors, lengths):
         """Squared Mahalanobis distances of error vectors from the training Gaussian.
@@ -261,12 +261,13 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
 
     def _calibrate(self, sequences):
         """Fit the error model and ``offset_`` on the training sequences."""
+        errors = self._errors(sequences)  # one pass over the training data
         if self.scoring == "mahalanobis":
-            errors = np.abs(self._errors(sequences)).reshape(sequences.n_samples, -1)
-            self.error_covariance_ = LedoitWolf().fit(errors)
+            vectors = np.abs(errors).reshape(sequences.n_samples, -1)
+            self.error_covariance_ = LedoitWolf().fit(vectors)
         elif hasattr(self, "error_covariance_"):
             del self.error_covariance_  # a warm start switched to scoring="mse"
-        scores = self._scores(sequences)
+        scores = self._scores(errors, sequences)
         if self.contamination == "auto":
             q1, q3 = np.percentile(scores, [25, 75])
             self.offset_ = float(q1 - 1.5 * (q3 - q1))
@@ -290,7 +291,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             squared Mahalanobis distance of the error vector
             (``scoring="mahalanobis"``).
         """
-        return self._scores(self._check_fitted_sequences(X))
+        sequences = self._check_fitted_sequences(X)
+        return self._scores(self._errors(sequences), sequences)
 
     def decision_function(self, X):
         """Shifted score: negative for outliers, non-negative for inliers.
