@@ -181,7 +181,10 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         sequences. A list of sequences may have any lengths.
         """
         check_is_fitted(self)
-        sequences = check_sequences(X, estimator=self)
+        return self._check_matches_fit(X, check_sequences(X, estimator=self))
+
+    def _check_matches_fit(self, X, sequences):
+        """Check validated ``sequences`` (from ``X``) against the fitted width and channels."""
         if not sequences.is_list:
             if sequences.max_length != self.n_timesteps_:
                 # scikit-learn's wording first (its checks match it), then ours.
@@ -336,9 +339,9 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self.n_iter_ = 0
         self.best_loss_ = np.inf
 
-    def _check_warm_start(self, X):
-        """Check that the fitted model can keep training on ``X``."""
-        self._check_decodable(self._check_fitted_sequences(X))
+    def _check_warm_start(self, X, sequences):
+        """Check that the fitted model can keep training on ``X`` (validated as ``sequences``)."""
+        self._check_decodable(self._check_matches_fit(X, sequences))
         fitted = self.network_params_
         requested = self._network_params(fitted["n_timesteps"], fitted["n_channels"])
         changed = [name for name in requested if requested[name] != fitted[name]]
@@ -405,7 +408,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         if validation_split > 0:
             _n_train(sequences.n_samples, validation_split)
         if warm and hasattr(self, "model_"):
-            self._check_warm_start(X)
+            self._check_warm_start(X, sequences)
         else:
             if self.future_steps and np.any(sequences.lengths <= self.future_steps):
                 i = np.flatnonzero(sequences.lengths <= self.future_steps)[0]
