@@ -5,6 +5,7 @@ first ``fit`` (or when a fitted estimator is unpickled).
 """
 
 from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
+from sklearn_lstmae._threads import set_tensorflow_threads
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
 from sklearn_lstmae._windows import fold_windows, sliding_windows
 
@@ -12,6 +13,7 @@ __all__ = [
     "LSTMAutoencoderOutlierDetector",
     "LSTMAutoencoderTransformer",
     "fold_windows",
+    "set_tensorflow_threads",
     "sliding_windows",
 ]
 __version__ = "0.1.0"

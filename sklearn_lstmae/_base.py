@@ -11,6 +11,8 @@ imported, so ``import sklearn_lstmae``, construction, ``get_params`` and
 
 from __future__ import annotations
 
+import functools
+import re
 import warnings
 from numbers import Integral, Real
 
@@ -21,6 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from sklearn_lstmae._inference import INFERENCE_BATCH_SIZE
 from sklearn_lstmae._validation import check_sequences
 
 _OPTIMIZERS = {
@@ -48,6 +51,43 @@ def _n_train(n_samples, validation_split):
     return n_train
 
 
+def _shift_index(match, offset):
+    return str(int(match[1]) + offset)
+
+
+def _streamed(method):
+    """Run an inference ``method(X)`` on large arrays ``INFERENCE_BATCH_SIZE`` rows at a time.
+
+    Arrays with more rows (a ``numpy.memmap`` larger than memory, say) are
+    validated, converted and processed one slice at a time, so the memory
+    used besides the result is bounded by the slice, not the data. Errors
+    name rows by their index in the whole ``X``.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, X, *args, **kwargs):
+        shape = () if isinstance(X, list | tuple) else tuple(getattr(X, "shape", ()))
+        n_rows = shape[0] if shape else 0
+        if n_rows <= INFERENCE_BATCH_SIZE:
+            return method(self, X, *args, **kwargs)
+        check_is_fitted(self)
+        rows = X.iloc if hasattr(X, "iloc") else X
+        result = None
+        for start in range(0, n_rows, INFERENCE_BATCH_SIZE):
+            try:
+                part = method(self, rows[start : start + INFERENCE_BATCH_SIZE], *args, **kwargs)
+            except ValueError as error:
+                shift = functools.partial(_shift_index, offset=start)
+                message = re.sub(r"(?<=X\[)(\d+)(?=\])", shift, str(error))
+                raise ValueError(message) from None
+            if result is None:  # allocated once: no list of parts to concatenate
+                result = np.empty((n_rows, *part.shape[1:]), dtype=part.dtype)
+            result[start : start + part.shape[0]] = part
+        return result
+
+    return wrapper
+
+
 class _BaseLSTMAutoencoder(BaseEstimator):
     """Base class of the LSTM autoencoder estimators (not public)."""
 
@@ -72,6 +112,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "distribute_strategy": [None, StrOptions({"mirrored"}), HasMethods(["scope", "run"])],
     }
 
     def __init__(
@@ -97,6 +138,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         random_state=None,
         verbose=0,
         warm_start=False,
+        distribute_strategy=None,
     ):
         self.units = units
         self.latent_dim = latent_dim
@@ -118,6 +160,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.distribute_strategy = distribute_strategy
 
     # ------------------------------------------------------------------ views
     @property
@@ -262,7 +305,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         Reconstruction of the observed steps, then (composite) the prediction
         of the last ``future_steps``; NaN after each sequence's end.
         """
-        from sklearn_lstmae._training import predict
+        from sklearn_lstmae._inference import predict
 
         self._check_decodable(sequences)
         outputs = predict(self.model_, self._observed(sequences))
@@ -306,18 +349,42 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         # A fresh copy: the user's instance is never built or mutated.
         return type(self.optimizer).from_config(self.optimizer.get_config())
 
+    def _strategy(self):
+        """Return the ``tf.distribute.Strategy`` to build and train under, or None."""
+        if self.distribute_strategy is None:
+            return None
+        import keras
+
+        if keras.backend.backend() != "tensorflow":
+            raise ValueError(
+                "distribute_strategy needs Keras's TensorFlow backend; the backend is "
+                f"{keras.backend.backend()!r} (see keras.distribution for JAX)."
+            )
+        if isinstance(self.distribute_strategy, str):  # "mirrored"
+            import tensorflow as tf
+
+            return tf.distribute.MirroredStrategy()
+        return self.distribute_strategy
+
     def _build_model(self, network_params, seed):
+        import contextlib
+
         from sklearn_lstmae._networks import build_autoencoder
 
-        model = build_autoencoder(**network_params, seed=seed)
-        if network_params["future_steps"]:
-            model.compile(
-                optimizer=self._make_optimizer(),
-                loss=["mse", "mse"],
-                loss_weights=[1.0, float(self.prediction_weight)],
-            )
-        else:
-            model.compile(optimizer=self._make_optimizer(), loss="mse")
+        strategy = self._strategy()
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            model = build_autoencoder(**network_params, seed=seed)
+            if network_params["future_steps"]:
+                model.compile(
+                    optimizer=self._make_optimizer(),
+                    loss=["mse", "mse"],
+                    loss_weights=[1.0, float(self.prediction_weight)],
+                )
+            else:
+                model.compile(optimizer=self._make_optimizer(), loss="mse")
+            # Create the optimizer's variables now (under the strategy): created
+            # inside the first training step, they make TensorFlow trace it twice.
+            model.optimizer.build(model.trainable_variables)
         return model
 
     # --------------------------------------------------------------- training
@@ -483,6 +550,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         """Return signed errors, float64 (n, width, c); NaN after each sequence's end."""
         return self._outputs(sequences).astype(np.float64) - sequences.values
 
+    @_streamed
     def reconstruction_error(self, X):
         """Squared reconstruction error of every time step and channel.
 
@@ -508,6 +576,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         sequences = self._check_fitted_sequences(X)
         return self._in_input_form(np.square(self._errors(sequences)), sequences)
 
+    @_streamed
     def reconstruct(self, X):
         """Reconstruct sequences: encode, then decode, in one pass.
 
@@ -534,6 +603,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         squared_sum = np.nansum(np.square(errors), axis=(1, 2))
         return squared_sum / (sequences.lengths * sequences.n_channels)
 
+    @_streamed
     def score_samples(self, X):
         """Negative mean squared reconstruction error of each sequence.
 
@@ -559,6 +629,10 @@ class _BaseLSTMAutoencoder(BaseEstimator):
     # ------------------------------------------------------------ persistence
     def __getstate__(self):
         state = dict(super().__getstate__())
+        if not (self.distribute_strategy is None or isinstance(self.distribute_strategy, str)):
+            # A Strategy instance holds this process's devices and cannot be
+            # pickled; the copy trains without one ("mirrored" is kept).
+            state["distribute_strategy"] = None
         if "model_" in state:
             from sklearn_lstmae._serialization import model_to_bytes
 

@@ -12,7 +12,7 @@ from sklearn.metrics import precision_recall_curve, roc_curve
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sklearn_lstmae._base import _BaseLSTMAutoencoder
+from sklearn_lstmae._base import _BaseLSTMAutoencoder, _streamed
 
 
 class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
@@ -92,6 +92,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         0 silent, 1 Keras's progress bar, 2 one line per epoch.
     warm_start : bool, default=False
         ``fit`` continues training the fitted model.
+    distribute_strategy : None, "mirrored" or tf.distribute.Strategy, default=None
+        Build and train the model under this TensorFlow strategy, e.g.
+        ``tf.distribute.MirroredStrategy()`` to split each batch across the
+        GPUs of one host (``"mirrored"`` creates that one at ``fit``). Each
+        batch of ``batch_size`` is divided among the replicas; the gradient is
+        the same as on one device. A strategy instance cannot be pickled: a
+        pickled estimator comes back with ``distribute_strategy=None`` (the
+        string is kept). TensorFlow backend only.
 
     Attributes
     ----------
@@ -189,6 +197,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         random_state=None,
         verbose=0,
         warm_start=False,
+        distribute_strategy=None,
     ):
         super().__init__(
             units,
@@ -211,6 +220,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             random_state=random_state,
             verbose=verbose,
             warm_start=warm_start,
+            distribute_strategy=distribute_strategy,
         )
         self.contamination = contamination
         self.scoring = scoring
@@ -274,6 +284,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         else:
             self.offset_ = float(np.percentile(scores, 100.0 * self.contamination))
 
+    @_streamed
     def score_samples(self, X):
         """Score the normality of each sequence: the lower, the more abnormal.
 

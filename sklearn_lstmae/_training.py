@@ -1,4 +1,4 @@
-"""The training loop and batched inference shared by the estimators.
+"""The training loop shared by the estimators.
 
 Training runs one ``train_on_batch`` call per mini-batch, with batches drawn
 from a ``numpy.random.RandomState`` owned by the estimator. Compared with
@@ -26,9 +26,6 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-# Samples per call in inference; bounds memory independently of the data size.
-INFERENCE_BATCH_SIZE = 1024
-
 
 @dataclass
 class TrainingResult:
@@ -51,20 +48,62 @@ def _n_batches(n_samples: int, batch_size: int) -> int:
     return max(1, math.ceil(n_samples / batch_size))
 
 
-def _batches(order: np.ndarray, batch_size: int):
+def _batches(order: np.ndarray, batch_size: int, multiple_of: int = 1):
     """Yield ``(index, n_real)`` for equal-shape mini-batches over ``order``.
 
     ``batch_size`` is capped at ``len(order)``. A short last batch is filled
-    up with rows from the start of ``order``; only its first ``n_real`` rows
-    are real (the others get weight 0 in :func:`_batch_weights`).
+    up with rows from the start of ``order``, and every batch up to a multiple
+    of ``multiple_of`` rows (one equal share per replica); only the first
+    ``n_real`` rows are real (the others get weight 0 in :func:`_batch_weights`).
     """
-    batch_size = min(batch_size, order.shape[0])
-    for start in range(0, order.shape[0], batch_size):
-        index = order[start : start + batch_size]
+    real = min(batch_size, order.shape[0])
+    size = -(-real // multiple_of) * multiple_of
+    for start in range(0, order.shape[0], real):
+        index = order[start : start + real]
         n_real = index.shape[0]
-        if n_real < batch_size:
-            index = np.concatenate([index, order[: batch_size - n_real]])
+        if n_real < size:
+            index = np.concatenate([index, np.resize(order, size - n_real)])
         yield index, n_real
+
+
+def _replicas(model) -> int:
+    """Return how many replicas ``model`` trains on (1 without a tf.distribute strategy)."""
+    strategy = getattr(model, "distribute_strategy", None)  # TensorFlow backend only
+    return 1 if strategy is None else strategy.num_replicas_in_sync
+
+
+def _train_on_batch(model, x, y, sample_weight, n_replicas):
+    """One gradient step; with several replicas, each one gets an equal share of rows.
+
+    ``train_on_batch`` would hand every replica the whole batch: as many
+    copies of the same work. Here the batch becomes a distributed value, one
+    contiguous share per replica, which Keras's training function accepts
+    like a batch from a distributed dataset.
+    """
+    if n_replicas == 1:
+        return model.train_on_batch(x, y, sample_weight=sample_weight)
+    model.make_train_function()
+    model.reset_metrics()
+    logs = model.train_function(
+        iter([distribute_batch(model.distribute_strategy, (x, y, sample_weight))])
+    )
+    return float(logs["loss"])
+
+
+def distribute_batch(strategy, batch):
+    """Split ``batch`` (arrays, or lists of arrays) into one contiguous share per replica.
+
+    The number of rows must be a multiple of the number of replicas.
+    """
+    import keras
+
+    share = keras.tree.flatten(batch)[0].shape[0] // strategy.num_replicas_in_sync
+
+    def replica_share(context):
+        start = context.replica_id_in_sync_group * share
+        return keras.tree.map_structure(lambda a: a[start : start + share], batch)
+
+    return strategy.experimental_distribute_values_from_function(replica_share)
 
 
 def _batch_weights(masks, index, n_real):
@@ -92,20 +131,6 @@ def evaluate(model: keras.Model, x: np.ndarray, y, masks, *, batch_size: int) ->
         )
         total += float(np.ravel(loss)[0]) * n_real
     return total / x.shape[0]
-
-
-def predict(model: keras.Model, x: np.ndarray, *, batch_size: int = INFERENCE_BATCH_SIZE):
-    """Run ``model`` on ``x`` in chunks of ``batch_size`` samples.
-
-    Returns an array, or a list of arrays for a model with several outputs.
-    """
-    chunks = [
-        model.predict_on_batch(x[start : start + batch_size])
-        for start in range(0, x.shape[0], batch_size)
-    ]
-    if isinstance(chunks[0], list | tuple):
-        return [np.concatenate(parts) for parts in zip(*chunks, strict=True)]
-    return np.concatenate(chunks)
 
 
 def train_epochs(
@@ -175,6 +200,7 @@ def train_epochs(
     """
     n_samples = x.shape[0]
     n_batches = _n_batches(n_samples, batch_size)
+    n_replicas = _replicas(model)
     monitor = "val_loss" if validation_data is not None else "loss"
     result = TrainingResult(history={"loss": []})
     if validation_data is not None:
@@ -195,10 +221,15 @@ def train_epochs(
             callbacks.on_epoch_begin(epoch)
             order = random_state.permutation(n_samples) if shuffle else np.arange(n_samples)
             total, seen = 0.0, 0
-            for batch, (index, n_real) in enumerate(_batches(order, batch_size)):
+            batches = _batches(order, batch_size, multiple_of=n_replicas)
+            for batch, (index, n_real) in enumerate(batches):
                 callbacks.on_train_batch_begin(batch)
-                loss = model.train_on_batch(
-                    x[index], take(y, index), sample_weight=_batch_weights(masks, index, n_real)
+                loss = _train_on_batch(
+                    model,
+                    x[index],
+                    take(y, index),
+                    _batch_weights(masks, index, n_real),
+                    n_replicas,
                 )
                 total += float(np.ravel(loss)[0]) * n_real
                 seen += n_real

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_lstmae._base import _BaseLSTMAutoencoder
+from sklearn_lstmae._base import _BaseLSTMAutoencoder, _streamed
 from sklearn_lstmae._validation import check_codes, check_sequences
 
 
@@ -16,8 +16,8 @@ class LSTMAutoencoderTransformer(
     """LSTM autoencoder as a scikit-learn transformer.
 
     An LSTM encoder reads each sequence and squashes it into one code vector;
-    an LSTM decoder (the code repeated at every step, ``TimeDistributed(Dense)``
-    on top) rebuilds the sequence from it. ``transform`` returns the codes,
+    an LSTM decoder (the code repeated at every step, a time-distributed
+    ``Dense`` on top) rebuilds the sequence from it. ``transform`` returns the codes,
     fixed-length features for any downstream estimator; ``inverse_transform``
     decodes codes back to sequences; ``score`` and ``score_samples`` report the
     reconstruction error.
@@ -90,6 +90,14 @@ class LSTMAutoencoderTransformer(
     warm_start : bool, default=False
         If True, ``fit`` continues training the fitted model instead of
         building a new one (the architecture parameters must be unchanged).
+    distribute_strategy : None, "mirrored" or tf.distribute.Strategy, default=None
+        Build and train the model under this TensorFlow strategy, e.g.
+        ``tf.distribute.MirroredStrategy()`` to split each batch across the
+        GPUs of one host (``"mirrored"`` creates that one at ``fit``). Each
+        batch of ``batch_size`` is divided among the replicas; the gradient is
+        the same as on one device. A strategy instance cannot be pickled: a
+        pickled estimator comes back with ``distribute_strategy=None`` (the
+        string is kept). TensorFlow backend only.
 
     Attributes
     ----------
@@ -172,6 +180,7 @@ class LSTMAutoencoderTransformer(
     (30, 3)
     """
 
+    @_streamed
     def transform(self, X):
         """Encode sequences into code vectors.
 
@@ -192,7 +201,7 @@ class LSTMAutoencoderTransformer(
             Padding never changes a code: the encoder's state after a
             sequence's last real step is its code.
         """
-        from sklearn_lstmae._training import predict
+        from sklearn_lstmae._inference import predict
 
         sequences = self._check_fitted_sequences(X)
         return predict(self.encoder_, self._observed(sequences))
@@ -219,7 +228,7 @@ class LSTMAutoencoderTransformer(
             composite model, each is the reconstruction of the observed window
             followed by the prediction of the ``future_steps`` after it.
         """
-        from sklearn_lstmae._training import predict
+        from sklearn_lstmae._inference import predict
 
         check_is_fitted(self)
         Z = check_codes(Z, self._n_features_out)
@@ -272,6 +281,7 @@ class LSTMAutoencoderTransformer(
         """
         return float(np.mean(self.score_samples(X)))
 
+    @_streamed
     def forecast(self, X):
         """Predict the ``future_steps`` steps that follow each window.
 
@@ -292,7 +302,7 @@ class LSTMAutoencoderTransformer(
             The predicted continuation; no channel axis for univariate input
             given without one.
         """
-        from sklearn_lstmae._training import predict
+        from sklearn_lstmae._inference import predict
 
         check_is_fitted(self)
         if self.network_params_["future_steps"] == 0:
