@@ -15,6 +15,9 @@ calling ``keras.Model.fit``, this
   exactly the loss and gradient of the short batch without filler), and
 - gives epoch-level control for ``partial_fit``, ``warm_start`` and early
   stopping that keeps the best weights in memory.
+
+Under a ``tf.distribute`` strategy with several replicas, each batch is split
+into equal shares, one per replica (see :func:`distribute_batch`).
 """
 
 from __future__ import annotations
