@@ -286,9 +286,10 @@ def print_report(report):
         torch_epoch = median(results.get("native PyTorch", {}).get("epoch_s", []))
         for name, values in results.items():
             epoch = median(values["epoch_s"])
+            to_torch = f"{epoch / torch_epoch:7.2f}x" if torch_epoch == torch_epoch else "      -"
             print(
                 f"  {name:24s} {epoch:8.2f} {median(values['first_epoch_s']):8.2f} "
-                f"{epoch / keras_epoch:7.2f}x {epoch / torch_epoch:7.2f}x"
+                f"{epoch / keras_epoch:7.2f}x {to_torch}"
             )
     encoding = report["encoding"]
     print("\nencoding (model of (b)): median s per call, speed-up of transform")
