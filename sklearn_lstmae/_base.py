@@ -23,7 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sklearn_lstmae._inference import INFERENCE_BATCH_SIZE
+from sklearn_lstmae._inference import INFERENCE_BATCH_SIZE, predict
 from sklearn_lstmae._validation import check_sequences
 
 _OPTIMIZERS = {
@@ -113,6 +113,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
         "distribute_strategy": [None, StrOptions({"mirrored"}), HasMethods(["scope", "run"])],
+        "xla_inference": ["boolean"],
     }
 
     def __init__(
@@ -139,6 +140,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         verbose=0,
         warm_start=False,
         distribute_strategy=None,
+        xla_inference=False,
     ):
         self.units = units
         self.latent_dim = latent_dim
@@ -161,6 +163,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self.verbose = verbose
         self.warm_start = warm_start
         self.distribute_strategy = distribute_strategy
+        self.xla_inference = xla_inference
 
     # ------------------------------------------------------------------ views
     @property
@@ -257,6 +260,10 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 "sequences needs a model fitted on them. transform encodes any length."
             )
 
+    def _predict(self, model, x):
+        """Run ``model`` (``model_`` or one of its views) on ``x`` in bounded batches."""
+        return predict(model, x, jit=self.xla_inference)
+
     def _observed(self, sequences, width=None):
         """Return the encoder input: each sequence without its last ``future_steps`` steps.
 
@@ -305,10 +312,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         Reconstruction of the observed steps, then (composite) the prediction
         of the last ``future_steps``; NaN after each sequence's end.
         """
-        from sklearn_lstmae._inference import predict
-
         self._check_decodable(sequences)
-        outputs = predict(self.model_, self._observed(sequences))
+        outputs = self._predict(self.model_, self._observed(sequences))
         k = self.network_params_["future_steps"]
         reconstruction = outputs[0] if k else outputs
         n, width = sequences.n_samples, sequences.max_length

@@ -98,6 +98,16 @@ class LSTMAutoencoderTransformer(
         the same as on one device. A strategy instance cannot be pickled: a
         pickled estimator comes back with ``distribute_strategy=None`` (the
         string is kept). TensorFlow backend only.
+    xla_inference : bool, default=False
+        Run inference (``transform``, scores, reconstructions, forecasts) through
+        XLA-compiled functions on TensorFlow. Each new input shape (batch sizes
+        rounded up to a power of two, at most 1,024; lengths as given) is
+        compiled once, about half a second, after which calls are several times
+        faster: worth it when one fitted model answers many requests, not for a
+        single ``transform``. Results agree with the default path to float32
+        rounding. Training is never XLA-compiled (slower for LSTMs on CPU). No
+        effect on JAX, where Keras always compiles. Read at call time, so it can
+        be switched on a fitted model with ``set_params``.
 
     Attributes
     ----------
@@ -201,10 +211,8 @@ class LSTMAutoencoderTransformer(
             Padding never changes a code: the encoder's state after a
             sequence's last real step is its code.
         """
-        from sklearn_lstmae._inference import predict
-
         sequences = self._check_fitted_sequences(X)
-        return predict(self.encoder_, self._observed(sequences))
+        return self._predict(self.encoder_, self._observed(sequences))
 
     def inverse_transform(self, Z, lengths=None):
         """Decode code vectors back to sequences.
@@ -228,11 +236,9 @@ class LSTMAutoencoderTransformer(
             composite model, each is the reconstruction of the observed window
             followed by the prediction of the ``future_steps`` after it.
         """
-        from sklearn_lstmae._inference import predict
-
         check_is_fitted(self)
         Z = check_codes(Z, self._n_features_out)
-        outputs = predict(self.decoder_, Z)
+        outputs = self._predict(self.decoder_, Z)
         k = self.network_params_["future_steps"]
         if lengths is None:
             decoded = np.concatenate(outputs, axis=1) if k else outputs
@@ -302,8 +308,6 @@ class LSTMAutoencoderTransformer(
             The predicted continuation; no channel axis for univariate input
             given without one.
         """
-        from sklearn_lstmae._inference import predict
-
         check_is_fitted(self)
         if self.network_params_["future_steps"] == 0:
             raise ValueError(
@@ -316,7 +320,7 @@ class LSTMAutoencoderTransformer(
                 f"X has {windows.n_channels} channels per time step, but the model was "
                 f"fitted on {self.n_channels_}."
             )
-        _, future = predict(self.model_, windows.values)
+        _, future = self._predict(self.model_, windows.values)
         return future[:, :, 0] if windows.univariate_input else future
 
     def __sklearn_tags__(self):

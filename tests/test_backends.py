@@ -31,6 +31,9 @@ SCRIPT = textwrap.dedent(
         "codes_shape": list(Z.shape),
         "seeded_codes_equal": bool(np.array_equal(Z, again)),
         "pickled_codes_equal": bool(np.allclose(restored.transform(X), Z, atol=1e-6)),
+        "xla_inference_codes_equal": bool(
+            np.array_equal(restored.set_params(xla_inference=True).transform(X), Z)
+        ),
         "decoded_shape": list(ae.inverse_transform(Z).shape),
         "loss_finite": bool(np.all(np.isfinite(ae.history_["loss"]))),
         "score": float(ae.score(X)),
@@ -53,6 +56,7 @@ def test_runs_on_the_jax_backend():
     assert report["backend"] == "jax"
     assert report["codes_shape"] == [67, 4]
     assert report["seeded_codes_equal"] and report["pickled_codes_equal"]
+    assert report["xla_inference_codes_equal"]  # no effect on JAX: already compiled
     assert report["decoded_shape"] == [67, 24]
     assert report["loss_finite"] and report["score"] < 0
     assert report["forecast_shape"] == [5, 2]

@@ -1,6 +1,7 @@
 """Compiled, chunked inference (module mirrors _inference)."""
 
 import gc
+import pickle
 import weakref
 
 import keras
@@ -20,6 +21,11 @@ on_tensorflow = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def fitted(italy_power):
     return LSTMAutoencoderTransformer(**FAST).fit(italy_power[0])
+
+
+def clone_fitted(estimator):
+    """A fitted copy with its own Keras model (pickled), like a served model."""
+    return pickle.loads(pickle.dumps(estimator))
 
 
 def test_transform_matches_keras_predict_in_any_chunking(fitted, italy_power):
@@ -60,3 +66,45 @@ def test_cache_does_not_keep_models_alive():
     del model
     gc.collect()
     assert reference() is None
+
+
+def test_xla_inference_agrees_with_the_default_path(italy_power):
+    X = italy_power[2][:40]
+    composite = LSTMAutoencoderTransformer(**FAST, future_steps=2).fit(italy_power[0])
+    xla = clone_fitted(composite).set_params(xla_inference=True)
+    ragged = [X[0, :10], X[1]]
+    for method, data in [
+        ("transform", X),
+        ("transform", ragged),
+        ("score_samples", X),
+        ("reconstruct", X),
+        ("forecast", X),
+    ]:
+        expected = getattr(composite, method)(data)
+        np.testing.assert_allclose(getattr(xla, method)(data), expected, rtol=1e-5, atol=1e-6)
+    codes = composite.transform(X)
+    np.testing.assert_allclose(
+        xla.inverse_transform(codes), composite.inverse_transform(codes), rtol=1e-5, atol=1e-6
+    )
+
+
+@on_tensorflow
+def test_xla_compiles_once_per_power_of_two_batch(fitted, italy_power):
+    X = italy_power[2]
+    xla = clone_fitted(fitted).set_params(xla_inference=True)
+    for n in (1, 2, 3, 4, 3, 1):  # batches padded to 1, 2, 4 rows: three programs
+        codes = xla.transform(X[:n])
+        assert codes.shape == (n, fitted.get_feature_names_out().shape[0])
+    function = compiled_forward(xla.encoder_, jit=True).tf_function
+    assert function.experimental_get_tracing_count() == 3
+    assert compiled_forward(xla.encoder_).tf_function is not function  # default path apart
+
+
+def test_xla_inference_follows_further_training(italy_power):
+    X = italy_power[0]
+    ae = LSTMAutoencoderTransformer(**FAST, xla_inference=True).fit(X)
+    before = ae.transform(X)
+    ae.partial_fit(X)
+    after = ae.transform(X)
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), atol=1e-6)
