@@ -40,25 +40,31 @@ INFERENCE_BATCH_SIZE = 1024
 _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _numpy(outputs):
+    """Return a model's output tensor(s) as NumPy array(s)."""
+    if isinstance(outputs, list | tuple):
+        return [output.numpy() for output in outputs]
+    return outputs.numpy()
+
+
 def _tensorflow_function(model):
     """Return ``model``'s forward pass as a ``tf.function`` traced once."""
     import tensorflow as tf
 
     model_ref = weakref.ref(model)  # the cache's value must not keep its key alive
-    signature = [
-        tf.TensorSpec((None, *tensor.shape[1:]), tensor.dtype or "float32")
-        for tensor in model.inputs
-    ]
+    (tensor,) = model.inputs
+    signature = [tf.TensorSpec((None, *tensor.shape[1:]), tensor.dtype or "float32")]
 
     @tf.function(input_signature=signature)
-    def forward(*inputs):
-        return model_ref()(inputs[0] if len(inputs) == 1 else list(inputs), training=False)
+    def forward(x):
+        return model_ref()(x, training=False)
+
+    # Calling the concrete function skips tf.function's argument binding and
+    # dispatch (a few tenths of a millisecond per call).
+    concrete = forward.get_concrete_function()
 
     def run(x):
-        outputs = forward(x)
-        if isinstance(outputs, list | tuple):
-            return [output.numpy() for output in outputs]
-        return outputs.numpy()
+        return _numpy(concrete(tf.constant(x)))
 
     run.tf_function = forward  # for inspection (e.g. its tracing count)
     return run
@@ -85,13 +91,19 @@ def _xla_function(model):
     import tensorflow as tf
 
     model_ref = weakref.ref(model)
+    concrete = {}  # padded input shape -> its compiled function
 
     @tf.function(jit_compile=True)
     def forward(x):
         return model_ref()(x, training=False)
 
     def run(x):
-        return _first_rows(forward(_padded_to_power_of_two(x)), x.shape[0])
+        padded = _padded_to_power_of_two(x)
+        if padded.shape not in concrete:
+            spec = tf.TensorSpec(padded.shape, tf.float32)
+            concrete[padded.shape] = forward.get_concrete_function(spec)
+        outputs = _numpy(concrete[padded.shape](tf.constant(padded)))
+        return _first_rows(outputs, x.shape[0])
 
     run.tf_function = forward
     return run
