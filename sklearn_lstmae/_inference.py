@@ -123,13 +123,17 @@ def compiled_forward(model, *, jit=False):
     """Return a cached function mapping a NumPy batch to ``model``'s outputs.
 
     ``jit=True`` asks for XLA on TensorFlow; other backends always compile
-    (Keras jit-compiles their ``predict_on_batch``) and ignore it.
+    (Keras jit-compiles their ``predict_on_batch``) and ignore it. With a GPU,
+    Keras runs LSTMs through cuDNN, which XLA cannot compile (Keras then turns
+    ``jit_compile`` off itself): ``jit`` is ignored there too.
     """
     import keras
 
+    from sklearn_lstmae._networks import cudnn_may_run
+
     functions = _COMPILED.setdefault(model, {})
     tensorflow = keras.backend.backend() == "tensorflow"
-    key = bool(jit) and tensorflow
+    key = bool(jit) and tensorflow and not cudnn_may_run()
     if key not in functions:
         if key:
             functions[key] = _xla_function(model)

@@ -11,6 +11,7 @@ the very layers (and weights) of the full model.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import keras
@@ -97,7 +98,7 @@ class RepeatedInputLSTM(keras.layers.LSTM):
             or self.go_backwards
             or self.unroll
             or (training and (self.dropout or self.recurrent_dropout))
-            or _cudnn_may_run()
+            or cudnn_may_run()
         ):
             return super().inner_loop(sequences, initial_state, mask, training=training)
         ops = keras.ops
@@ -125,7 +126,8 @@ class RepeatedInputLSTM(keras.layers.LSTM):
         )
 
 
-def _cudnn_may_run() -> bool:
+@functools.cache  # the backend and the devices are fixed once a process uses them
+def cudnn_may_run() -> bool:
     """Return whether Keras's LSTM may take the cuDNN kernel here (TensorFlow, a GPU)."""
     if keras.backend.backend() != "tensorflow":
         return False

@@ -106,8 +106,9 @@ class LSTMAutoencoderTransformer(
         faster: worth it when one fitted model answers many requests, not for a
         single ``transform``. Results agree with the default path to float32
         rounding. Training is never XLA-compiled (slower for LSTMs on CPU). No
-        effect on JAX, where Keras always compiles. Read at call time, so it can
-        be switched on a fitted model with ``set_params``.
+        effect on JAX, where Keras always compiles, nor with a GPU, where Keras
+        runs the LSTMs through cuDNN (which XLA cannot compile). Read at call
+        time, so it can be switched on a fitted model with ``set_params``.
 
     Attributes
     ----------

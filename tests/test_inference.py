@@ -108,3 +108,12 @@ def test_xla_inference_follows_further_training(italy_power):
     after = ae.transform(X)
     assert not np.allclose(before, after)
     np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), atol=1e-6)
+
+
+@on_tensorflow
+def test_xla_inference_steps_aside_where_cudnn_runs(fitted, italy_power, monkeypatch):
+    # On a GPU Keras runs the LSTMs through cuDNN, which XLA cannot compile.
+    monkeypatch.setattr("sklearn_lstmae._networks.cudnn_may_run", lambda: True)
+    xla = clone_fitted(fitted).set_params(xla_inference=True)
+    np.testing.assert_array_equal(xla.transform(italy_power[2]), fitted.transform(italy_power[2]))
+    assert compiled_forward(xla.encoder_, jit=True) is compiled_forward(xla.encoder_)
