@@ -40,13 +40,6 @@ INFERENCE_BATCH_SIZE = 1024
 _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _numpy(outputs):
-    """Return a model's output tensor(s) as NumPy array(s)."""
-    if isinstance(outputs, list | tuple):
-        return [output.numpy() for output in outputs]
-    return outputs.numpy()
-
-
 def _tensorflow_function(model):
     """Return ``model``'s forward pass as a ``tf.function`` traced once."""
     import tensorflow as tf
@@ -64,7 +57,7 @@ def _tensorflow_function(model):
     concrete = forward.get_concrete_function()
 
     def run(x):
-        return _numpy(concrete(tf.constant(x)))
+        return _first_rows(concrete(tf.constant(x)), x.shape[0])
 
     run.tf_function = forward  # for inspection (e.g. its tracing count)
     return run
@@ -102,8 +95,7 @@ def _xla_function(model):
         if padded.shape not in concrete:
             spec = tf.TensorSpec(padded.shape, tf.float32)
             concrete[padded.shape] = forward.get_concrete_function(spec)
-        outputs = _numpy(concrete[padded.shape](tf.constant(padded)))
-        return _first_rows(outputs, x.shape[0])
+        return _first_rows(concrete[padded.shape](tf.constant(padded)), x.shape[0])
 
     run.tf_function = forward
     return run

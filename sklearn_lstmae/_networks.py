@@ -254,8 +254,9 @@ def build_decoder(
 
     The code is repeated at every time step (``RepeatVector``), read by
     stacked LSTMs (the first a :class:`RepeatedInputLSTM`, which projects the
-    repeated code once instead of at every step) and mapped to ``n_channels`` values per step by one
-    ``Dense`` layer shared by all steps (a time-distributed dense layer).
+    repeated code once instead of at every step) and mapped to ``n_channels``
+    values per step by one ``Dense`` layer shared by all steps (a
+    time-distributed dense layer).
 
     Parameters
     ----------
