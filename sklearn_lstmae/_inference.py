@@ -12,9 +12,11 @@ each new batch shape. Here each model gets one compiled function:
   (``tf.function(jit_compile=True)``): XLA needs static shapes, so batches are
   padded to a power of two and each new (batch size, length) pair costs one
   compilation (about half a second on two CPU cores), after which calls run
-  several times faster than the graph (the per-step cost of TensorFlow's
-  generic LSTM loop disappears). Results agree with the graph to float32
-  rounding (about 1e-7), not bit for bit;
+  faster than the graph, up to about twice as fast for large batches. The
+  graph runs the LSTMs through TensorFlow's fused kernel, which XLA cannot
+  compile: this function is traced with Keras's generic LSTM loop instead
+  (:func:`~sklearn_lstmae._layers.xla_compatible_lstms`). Results agree with
+  the graph to float32 rounding (about 1e-7), not bit for bit;
 - on other backends, the model's own ``predict_on_batch`` (jit-compiled by
   Keras), fed batches padded to a power of two so that at most
   ``log2(INFERENCE_BATCH_SIZE) + 1`` batch shapes are ever compiled.
@@ -83,6 +85,8 @@ def _xla_function(model):
     """Return ``model``'s forward pass compiled by XLA, one program per padded shape."""
     import tensorflow as tf
 
+    from sklearn_lstmae._layers import xla_compatible_lstms
+
     model_ref = weakref.ref(model)
     concrete = {}  # padded input shape -> its compiled function
 
@@ -94,7 +98,8 @@ def _xla_function(model):
         padded = _padded_to_power_of_two(x)
         if padded.shape not in concrete:
             spec = tf.TensorSpec(padded.shape, tf.float32)
-            concrete[padded.shape] = forward.get_concrete_function(spec)
+            with xla_compatible_lstms():  # XLA cannot compile the fused LSTM kernel
+                concrete[padded.shape] = forward.get_concrete_function(spec)
         return _first_rows(concrete[padded.shape](tf.constant(padded)), x.shape[0])
 
     run.tf_function = forward
@@ -121,7 +126,7 @@ def compiled_forward(model, *, jit=False):
     """
     import keras
 
-    from sklearn_lstmae._networks import cudnn_may_run
+    from sklearn_lstmae._layers import cudnn_may_run
 
     functions = _COMPILED.setdefault(model, {})
     tensorflow = keras.backend.backend() == "tensorflow"

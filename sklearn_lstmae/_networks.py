@@ -11,131 +11,14 @@ the very layers (and weights) of the full model.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 
-try:  # Keras's generic RNN loop (what keras.layers.LSTM runs off cuDNN); not public API
-    from keras.src.backend import rnn as _keras_rnn
-except ImportError:  # pragma: no cover - a Keras that moved it: plain LSTM behaviour
-    _keras_rnn = None
+from sklearn_lstmae._layers import FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime
 
-__all__ = [
-    "NaNMask",
-    "RepeatedInputLSTM",
-    "ReverseTime",
-    "build_autoencoder",
-    "build_decoder",
-    "build_encoder",
-]
-
-
-@keras.saving.register_keras_serializable(package="sklearn_lstmae")
-class ReverseTime(keras.layers.Layer):
-    """Reverse a batch of sequences along the time axis (axis 1)."""
-
-    def call(self, inputs):
-        """Return ``inputs`` with the time axis flipped."""
-        return keras.ops.flip(inputs, axis=1)
-
-    def compute_output_shape(self, input_shape):
-        """Return ``input_shape`` unchanged."""
-        return input_shape
-
-
-@keras.saving.register_keras_serializable(package="sklearn_lstmae")
-class NaNMask(keras.layers.Layer):
-    """Mask the time steps that are NaN in every channel, and zero them.
-
-    Sequences of different lengths travel right-padded with NaN. This layer
-    turns the padding into a Keras mask, so the LSTMs that follow skip padded
-    steps (an LSTM's final state is then its state after the sequence's last
-    real step), and replaces the NaN by 0 so no NaN reaches the arithmetic.
-    Right padding keeps the fused cuDNN LSTM kernel usable on GPU.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_masking = True
-
-    def call(self, inputs):
-        """Return ``inputs`` with NaN replaced by 0."""
-        return keras.ops.where(keras.ops.isnan(inputs), keras.ops.zeros_like(inputs), inputs)
-
-    def compute_mask(self, inputs, mask=None):
-        """Return True for the steps with a value in any channel."""
-        return keras.ops.logical_not(keras.ops.all(keras.ops.isnan(inputs), axis=-1))
-
-    def compute_output_shape(self, input_shape):
-        """Return ``input_shape`` unchanged."""
-        return input_shape
-
-
-@keras.saving.register_keras_serializable(package="sklearn_lstmae")
-class RepeatedInputLSTM(keras.layers.LSTM):
-    """An LSTM layer for inputs that are the same vector at every step.
-
-    A decoder reads its code repeated over time (``RepeatVector``), so the
-    input projection ``code @ kernel + bias`` is the same at every step.
-    Keras's LSTM recomputes it at each step; off cuDNN this layer computes it
-    once per sequence and runs Keras's own loop on the recurrent part only:
-    the same weights and the same results as ``keras.layers.LSTM`` (to float32
-    rounding), 10-20% less time per training step of an autoencoder on CPU.
-
-    The input must be constant along the time axis (it is the caller's
-    guarantee: only the first step is read). Where the fused cuDNN kernel may
-    run (TensorFlow with a GPU), with input dropout in training, with a mask,
-    ``go_backwards`` or ``unroll``, the layer is exactly ``keras.layers.LSTM``.
-    """
-
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        """Run the LSTM over ``sequences``; see the class docstring."""
-        if (
-            _keras_rnn is None
-            or mask is not None
-            or self.go_backwards
-            or self.unroll
-            or (training and (self.dropout or self.recurrent_dropout))
-            or cudnn_may_run()
-        ):
-            return super().inner_loop(sequences, initial_state, mask, training=training)
-        ops = keras.ops
-        cell = self.cell
-        projected = ops.matmul(sequences[:, 0], cell.kernel)
-        if cell.use_bias:
-            projected = ops.add(projected, cell.bias)
-
-        def step(_, states):
-            h, c = states
-            z = ops.add(projected, ops.matmul(h, cell.recurrent_kernel))
-            z_i, z_f, z_c, z_o = ops.split(z, 4, axis=1)
-            i = cell.recurrent_activation(z_i)
-            f = cell.recurrent_activation(z_f)
-            c = f * c + i * cell.activation(z_c)
-            h = cell.recurrent_activation(z_o) * cell.activation(c)
-            return h, [h, c]
-
-        # The loop only needs the time axis of its input: one channel of it
-        # (the full width would be sliced, and its zero gradient stacked, per step).
-        return _keras_rnn(
-            step,
-            sequences[:, :, :1],
-            list(initial_state),
-            input_length=sequences.shape[1],
-            return_all_outputs=self.return_sequences,
-        )
-
-
-@functools.cache  # the backend and the devices are fixed once a process uses them
-def cudnn_may_run() -> bool:
-    """Return whether Keras's LSTM may take the cuDNN kernel here (TensorFlow, a GPU)."""
-    if keras.backend.backend() != "tensorflow":
-        return False
-    import tensorflow as tf
-
-    return bool(tf.config.list_logical_devices("GPU"))
+__all__ = ["build_autoencoder", "build_decoder", "build_encoder"]
 
 
 def _seed_stream(seed: int | None):
@@ -153,7 +36,7 @@ def _seed_stream(seed: int | None):
 def _lstm(
     units: int, seeds, *, name: str, return_sequences: bool, repeated_input=False, **kwargs
 ) -> keras.layers.LSTM:
-    layer = RepeatedInputLSTM if repeated_input else keras.layers.LSTM
+    layer = RepeatedInputLSTM if repeated_input else FusedLSTM
     return layer(
         units,
         return_sequences=return_sequences,
@@ -183,6 +66,9 @@ def build_encoder(
     name: str = "encoder",
 ) -> keras.Model:
     """Build an LSTM encoder: sequences ``(batch, time, n_channels)`` to codes.
+
+    The LSTMs are :class:`~sklearn_lstmae._layers.FusedLSTM` (Keras's LSTM,
+    run by TensorFlow's fused kernel where it applies).
 
     Parameters
     ----------
@@ -253,8 +139,9 @@ def build_decoder(
     """Build an unconditioned LSTM decoder: codes to sequences.
 
     The code is repeated at every time step (``RepeatVector``), read by
-    stacked LSTMs (the first a :class:`RepeatedInputLSTM`, which projects the
-    repeated code once instead of at every step) and mapped to ``n_channels``
+    stacked LSTMs (the first a :class:`~sklearn_lstmae._layers.RepeatedInputLSTM`,
+    which projects the repeated code once instead of at every step, the others
+    :class:`~sklearn_lstmae._layers.FusedLSTM`) and mapped to ``n_channels``
     values per step by one ``Dense`` layer shared by all steps (a
     time-distributed dense layer).
 

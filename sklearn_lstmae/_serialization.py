@@ -14,9 +14,12 @@ import io
 import keras
 from keras.src.saving import saving_lib
 
-from sklearn_lstmae._networks import NaNMask, ReverseTime
+from sklearn_lstmae._layers import FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime
 
-_CUSTOM_OBJECTS = {"sklearn_lstmae>NaNMask": NaNMask, "sklearn_lstmae>ReverseTime": ReverseTime}
+_CUSTOM_OBJECTS = {
+    f"sklearn_lstmae>{layer.__name__}": layer
+    for layer in (FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime)
+}
 
 
 def model_to_bytes(model: keras.Model) -> bytes:

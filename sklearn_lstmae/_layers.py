@@ -1,0 +1,272 @@
+"""Keras layers of the autoencoders (the builders live in :mod:`._networks`).
+
+- :class:`NaNMask` turns NaN right padding into a Keras mask;
+- :class:`ReverseTime` flips sequences in time;
+- :class:`FusedLSTM` and :class:`RepeatedInputLSTM` are ``keras.layers.LSTM``
+  with the same weights, saved format and results (to float32 rounding), but
+  faster off cuDNN: the first runs TensorFlow's fused CPU kernel for a whole
+  sequence, the second projects an input repeated over time once.
+
+Both LSTMs step aside for Keras's own code wherever it would take the cuDNN
+kernel (TensorFlow with a GPU) or where their shortcut does not apply, and
+:func:`xla_compatible_lstms` makes them trace Keras's generic loop, which XLA
+can compile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+
+import keras
+
+try:  # Keras's generic RNN loop (what keras.layers.LSTM runs off cuDNN); not public API
+    from keras.src.backend import rnn as _keras_rnn
+except ImportError:  # pragma: no cover - a Keras that moved it: plain LSTM behaviour
+    _keras_rnn = None
+
+__all__ = [
+    "FusedLSTM",
+    "NaNMask",
+    "RepeatedInputLSTM",
+    "ReverseTime",
+    "cudnn_may_run",
+    "xla_compatible_lstms",
+]
+
+_XLA_COMPATIBLE = contextvars.ContextVar("sklearn_lstmae_xla_compatible_lstms", default=False)
+
+
+@contextlib.contextmanager
+def xla_compatible_lstms():
+    """Make the LSTM layers traced in this context use Keras's generic loop.
+
+    TensorFlow's fused LSTM kernel has no XLA implementation; a function that
+    ``tf.function(jit_compile=True)`` compiles must be traced in this context.
+    """
+    token = _XLA_COMPATIBLE.set(True)
+    try:
+        yield
+    finally:
+        _XLA_COMPATIBLE.reset(token)
+
+
+@functools.cache  # the backend and the devices are fixed once a process uses them
+def cudnn_may_run() -> bool:
+    """Return whether Keras's LSTM may take the cuDNN kernel here (TensorFlow, a GPU)."""
+    if keras.backend.backend() != "tensorflow":
+        return False
+    import tensorflow as tf
+
+    return bool(tf.config.list_logical_devices("GPU"))
+
+
+def _as_mask(mask):
+    """Keras passes one mask per input; an LSTM has one input."""
+    return mask[0] if isinstance(mask, list | tuple) else mask
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class ReverseTime(keras.layers.Layer):
+    """Reverse a batch of sequences along the time axis (axis 1)."""
+
+    def call(self, inputs):
+        """Return ``inputs`` with the time axis flipped."""
+        return keras.ops.flip(inputs, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        """Return ``input_shape`` unchanged."""
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class NaNMask(keras.layers.Layer):
+    """Mask the time steps that are NaN in every channel, and zero them.
+
+    Sequences of different lengths travel right-padded with NaN. This layer
+    turns the padding into a Keras mask, so the LSTMs that follow skip padded
+    steps (an LSTM's final state is then its state after the sequence's last
+    real step), and replaces the NaN by 0 so no NaN reaches the arithmetic.
+    Right padding keeps the fused cuDNN LSTM kernel usable on GPU.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        """Return ``inputs`` with NaN replaced by 0."""
+        return keras.ops.where(keras.ops.isnan(inputs), keras.ops.zeros_like(inputs), inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        """Return True for the steps with a value in any channel."""
+        return keras.ops.logical_not(keras.ops.all(keras.ops.isnan(inputs), axis=-1))
+
+    def compute_output_shape(self, input_shape):
+        """Return ``input_shape`` unchanged."""
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class RepeatedInputLSTM(keras.layers.LSTM):
+    """An LSTM layer for inputs that are the same vector at every step.
+
+    A decoder reads its code repeated over time (``RepeatVector``), so the
+    input projection ``code @ kernel + bias`` is the same at every step.
+    Keras's LSTM recomputes it at each step; off cuDNN this layer computes it
+    once per sequence and runs Keras's own loop on the recurrent part only:
+    the same weights and the same results as ``keras.layers.LSTM`` (to float32
+    rounding), 10-20% less time per training step of an autoencoder on CPU.
+
+    The input must be constant along the time axis (it is the caller's
+    guarantee: only the first step is read). Where the fused cuDNN kernel may
+    run (TensorFlow with a GPU), with input dropout in training, with a mask,
+    ``go_backwards`` or ``unroll``, the layer is exactly ``keras.layers.LSTM``.
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        """Run the LSTM over ``sequences``; see the class docstring."""
+        if (
+            _keras_rnn is None
+            or mask is not None
+            or self.go_backwards
+            or self.unroll
+            or (training and (self.dropout or self.recurrent_dropout))
+            or cudnn_may_run()
+        ):
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        ops = keras.ops
+        cell = self.cell
+        projected = ops.matmul(sequences[:, 0], cell.kernel)
+        if cell.use_bias:
+            projected = ops.add(projected, cell.bias)
+
+        def step(_, states):
+            h, c = states
+            z = ops.add(projected, ops.matmul(h, cell.recurrent_kernel))
+            z_i, z_f, z_c, z_o = ops.split(z, 4, axis=1)
+            i = cell.recurrent_activation(z_i)
+            f = cell.recurrent_activation(z_f)
+            c = f * c + i * cell.activation(z_c)
+            h = cell.recurrent_activation(z_o) * cell.activation(c)
+            return h, [h, c]
+
+        # The loop only needs the time axis of its input: one channel of it
+        # (the full width would be sliced, and its zero gradient stacked, per step).
+        return _keras_rnn(
+            step,
+            sequences[:, :, :1],
+            list(initial_state),
+            input_length=sequences.shape[1],
+            return_all_outputs=self.return_sequences,
+        )
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class FusedLSTM(keras.layers.LSTM):
+    """An LSTM layer that runs a whole sequence in one TensorFlow kernel.
+
+    Off cuDNN, Keras's LSTM is a ``tf.while_loop`` of a dozen small ops per
+    time step, forward and backward, and the loop's overhead outweighs the
+    arithmetic of small layers. TensorFlow's fused ``BlockLSTM`` kernel runs
+    all the steps in one op (and its gradient in another): same weights,
+    saved format and results as ``keras.layers.LSTM`` (to float32 rounding),
+    about 15% less time per training step of an autoencoder and several
+    times faster inference on two CPU cores, and a shorter trace.
+
+    The kernel computes the tanh/sigmoid LSTM on float32. As with cuDNN, a
+    mask must be right padding (True steps, then False steps): any other mask
+    raises ``InvalidArgumentError`` when the layer runs. The layer is exactly
+    ``keras.layers.LSTM`` on other backends, where cuDNN may run, with other
+    activations or dtypes, with dropout in training, with ``go_backwards``,
+    ``unroll`` or ``zero_output_for_mask``, and within
+    :func:`xla_compatible_lstms` (XLA cannot compile the kernel).
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        """Run the LSTM over ``sequences``; see the class docstring."""
+        if not self._fused_kernel_applies(sequences, training):
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        # Keras's model-level jit_compile="auto" must not pick XLA (as for cuDNN).
+        self.supports_jit = False
+        h0, c0 = initial_state
+        return _block_lstm(self.cell, sequences, h0, c0, _as_mask(mask), self.return_sequences)
+
+    def _fused_kernel_applies(self, sequences, training):
+        cell = self.cell
+        return (
+            keras.backend.backend() == "tensorflow"
+            and not _XLA_COMPATIBLE.get()
+            and not (self.go_backwards or self.unroll or self.zero_output_for_mask)
+            and not (training and (self.dropout or self.recurrent_dropout))
+            and cell.activation is keras.activations.tanh
+            and cell.recurrent_activation is keras.activations.sigmoid
+            and keras.backend.standardize_dtype(sequences.dtype) == "float32"
+            and keras.backend.standardize_dtype(cell.kernel.dtype) == "float32"
+            and not cudnn_may_run()
+        )
+
+
+def _icfo(tensor):
+    """Reorder Keras's gate blocks (i, f, c, o) on the last axis to (i, c, f, o)."""
+    import tensorflow as tf
+
+    i, f, c, o = tf.split(tensor, 4, axis=-1)
+    return tf.concat([i, c, f, o], axis=-1)
+
+
+def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
+    """Keras's ``inner_loop`` result, computed by TensorFlow's ``BlockLSTM`` op."""
+    import tensorflow as tf
+
+    units = cell.units
+    kernel, recurrent_kernel = cell.kernel.value, cell.recurrent_kernel.value
+    x = tf.transpose(sequences, [1, 0, 2])  # the op is time-major
+    blocks = [kernel, recurrent_kernel]
+    if x.shape[-1] % 2:  # the op is slower (and logs a warning per call) for odd
+        # batch sizes with odd input widths: one zero channel makes the width even
+        x = tf.pad(x, [[0, 0], [0, 0], [0, 1]])
+        blocks.insert(1, tf.zeros([1, 4 * units], kernel.dtype))
+    bias = cell.bias.value if cell.use_bias else tf.zeros([4 * units], kernel.dtype)
+    no_peephole = tf.zeros([units], kernel.dtype)
+    # BlockLSTM (gates i, c, f, o), not BlockLSTMV2 (Keras's order i, f, c, o):
+    # TensorFlow registers V1's gradient for V2, which mixes up the gates.
+    _, cs, _, _, _, _, h = tf.raw_ops.BlockLSTM(
+        seq_len_max=tf.shape(x, out_type=tf.int64)[0],
+        x=x,
+        cs_prev=c0,
+        h_prev=h0,
+        w=_icfo(tf.concat(blocks, axis=0)),
+        wci=no_peephole,
+        wcf=no_peephole,
+        wco=no_peephole,
+        b=_icfo(bias),
+        forget_bias=0.0,
+        cell_clip=-1.0,  # no clipping
+        use_peephole=False,
+    )
+    if mask is None:
+        h_last, c_last, outputs = h[-1], cs[-1], h
+    else:
+        # Right padding: a sequence's final state is the state after its last
+        # step, and Keras repeats its last output over the padded steps.
+        mask = tf.cast(mask, tf.bool)
+        lengths = tf.reduce_sum(tf.cast(mask, tf.int32), axis=1)
+        right_padding = tf.sequence_mask(lengths, tf.shape(mask)[1])
+        tf.debugging.assert_equal(
+            mask, right_padding, message="FusedLSTM needs masks that are right padding."
+        )
+        last_step = tf.stack([tf.maximum(lengths - 1, 0), tf.range(tf.shape(h)[1])], axis=1)
+        has_steps = (lengths > 0)[:, None]
+        h_seen = tf.gather_nd(h, last_step)
+        h_last = tf.where(has_steps, h_seen, h0)
+        c_last = tf.where(has_steps, tf.gather_nd(cs, last_step), c0)
+        if return_sequences:
+            carried = tf.where(has_steps, h_seen, tf.zeros_like(h_seen))
+            outputs = tf.where(tf.transpose(mask)[:, :, None], h, carried)
+    if return_sequences:
+        outputs = tf.transpose(outputs, [1, 0, 2])
+    else:
+        outputs = h_last[:, None]
+    return h_last, outputs, [h_last, c_last]
