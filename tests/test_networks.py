@@ -171,3 +171,17 @@ def test_builders_fuse_every_lstm_but_the_decoders_first():
         if isinstance(layer, keras.layers.LSTM)
     ]
     assert types == [FusedLSTM, FusedLSTM, RepeatedInputLSTM, FusedLSTM]
+
+
+def test_fused_lstm_does_not_clip_the_cell_state(basic_motions):
+    # TensorFlow's kernel clips the cell state to +-3 unless told not to.
+    x, _ = right_padded(basic_motions, 3)
+    keras_lstm, ours = twin_sequence_lstms(3, return_sequences=False)
+    weights = keras_lstm.get_weights()
+    weights[2][:] = 3.0  # gates wide open: the cell state adds up over the 100 steps
+    for layer in (keras_lstm, ours):
+        layer.set_weights(weights)
+    expected = [keras.ops.convert_to_numpy(t) for t in keras_lstm(x)]
+    assert np.abs(expected[2]).max() > 10
+    for got, want in zip(ours(x), expected, strict=True):
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(got), want, rtol=1e-5, atol=1e-4)
