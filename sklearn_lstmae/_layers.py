@@ -217,19 +217,47 @@ def _icfo(tensor):
 
 
 def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
-    """Keras's ``inner_loop`` result, computed by TensorFlow's ``BlockLSTM`` op."""
+    """Keras's ``inner_loop`` result, computed by TensorFlow's ``BlockLSTM`` op.
+
+    The rows run as two independent halves, which TensorFlow's executor runs
+    side by side: one kernel keeps about one core busy (on two cores: 32
+    sequences of 140 steps encoded 1.5x faster, a training step 9% faster).
+    """
     import tensorflow as tf
 
     units = cell.units
-    kernel, recurrent_kernel = cell.kernel.value, cell.recurrent_kernel.value
-    x = tf.transpose(sequences, [1, 0, 2])  # the op is time-major
-    blocks = [kernel, recurrent_kernel]
-    if x.shape[-1] % 2:  # the op is slower (and logs a warning per call) for odd
+    kernel = cell.kernel.value
+    blocks = [kernel, cell.recurrent_kernel.value]
+    odd_width = sequences.shape[-1] % 2
+    if odd_width:  # the op is slower (and logs a warning per call) for odd
         # batch sizes with odd input widths: one zero channel makes the width even
-        x = tf.pad(x, [[0, 0], [0, 0], [0, 1]])
         blocks.insert(1, tf.zeros([1, 4 * units], kernel.dtype))
-    bias = cell.bias.value if cell.use_bias else tf.zeros([4 * units], kernel.dtype)
-    no_peephole = tf.zeros([units], kernel.dtype)
+    weights = _icfo(tf.concat(blocks, axis=0))
+    bias = _icfo(cell.bias.value if cell.use_bias else tf.zeros([4 * units], kernel.dtype))
+    half = tf.shape(sequences)[0] // 2
+    halves = [
+        _block_lstm_rows(
+            weights,
+            bias,
+            sequences[rows],
+            h0[rows],
+            c0[rows],
+            None if mask is None else mask[rows],
+            return_sequences,
+            odd_width,
+        )
+        for rows in (slice(None, half), slice(half, None))
+    ]
+    return tf.nest.map_structure(lambda *parts: tf.concat(parts, axis=0), *halves)
+
+
+def _block_lstm_rows(weights, bias, sequences, h0, c0, mask, return_sequences, odd_width):
+    import tensorflow as tf
+
+    x = tf.transpose(sequences, [1, 0, 2])  # the op is time-major
+    if odd_width:
+        x = tf.pad(x, [[0, 0], [0, 0], [0, 1]])
+    no_peephole = tf.zeros([h0.shape[-1]], h0.dtype)
     # BlockLSTM (gates i, c, f, o), not BlockLSTMV2 (Keras's order i, f, c, o):
     # TensorFlow registers V1's gradient for V2, which mixes up the gates.
     _, cs, _, _, _, _, h = tf.raw_ops.BlockLSTM(
@@ -237,11 +265,11 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
         x=x,
         cs_prev=c0,
         h_prev=h0,
-        w=_icfo(tf.concat(blocks, axis=0)),
+        w=weights,
         wci=no_peephole,
         wcf=no_peephole,
         wco=no_peephole,
-        b=_icfo(bias),
+        b=bias,
         forget_bias=0.0,
         cell_clip=-1.0,  # no clipping
         use_peephole=False,

@@ -38,6 +38,30 @@ def test_transform_matches_keras_predict_in_any_chunking(fitted, italy_power):
 
 
 @on_tensorflow
+def test_cpu_graph_runs_small_batches_and_xla_large_ones(fitted, italy_power, monkeypatch):
+    from sklearn_lstmae import _inference
+
+    X = np.resize(italy_power[2], (1500, italy_power[2].shape[1]))[:, :, None].astype(np.float32)
+    xla = clone_fitted(fitted).set_params(xla_inference=True)
+    for model, jit, expected in [
+        (fitted.encoder_, False, _inference.CPU_GRAPH_BATCH_SIZE),
+        (xla.encoder_, True, _inference.INFERENCE_BATCH_SIZE),
+    ]:
+        forward = compiled_forward(model, jit=jit)
+        rows = []
+
+        def recording(x, forward=forward, rows=rows):
+            rows.append(x.shape[0])
+            return forward(x)
+
+        if hasattr(forward, "batch_size"):
+            recording.batch_size = forward.batch_size
+        monkeypatch.setattr(_inference, "compiled_forward", lambda *a, f=recording, **k: f)
+        np.testing.assert_allclose(predict(model, X, jit=jit), forward(X), rtol=1e-5, atol=1e-6)
+        assert max(rows) == expected and sum(rows) == len(X)
+
+
+@on_tensorflow
 def test_one_trace_serves_every_batch_size_and_length(fitted, italy_power):
     X = italy_power[2]
     fitted.transform(X[:1])

@@ -84,10 +84,11 @@ def twin_sequence_lstms(n_channels, return_sequences, units=6, **kwargs):
 @pytest.mark.parametrize("n_channels", [3, 6])  # odd widths take a padded path
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("lengths", [(37,), (100, 61, 100, 7, 38)])  # rows run in two halves
 def test_fused_lstm_computes_what_keras_lstm_computes(
-    basic_motions, n_channels, return_sequences, masked
+    basic_motions, n_channels, return_sequences, masked, lengths
 ):
-    x, mask = right_padded(basic_motions, n_channels)
+    x, mask = right_padded(basic_motions, n_channels, lengths)
     keras_lstm, ours = twin_sequence_lstms(n_channels, return_sequences)
     kwargs = {"mask": mask} if masked else {}
     for got, expected in zip(ours(x, **kwargs), keras_lstm(x, **kwargs), strict=True):
