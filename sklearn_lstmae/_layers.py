@@ -222,6 +222,7 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
     The rows run as two independent halves, which TensorFlow's executor runs
     side by side: one kernel keeps about one core busy (on two cores: 32
     sequences of 140 steps encoded 1.5x faster, a training step 9% faster).
+    With an odd row count the halves share the middle row.
     """
     import tensorflow as tf
 
@@ -234,7 +235,9 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
         blocks.insert(1, tf.zeros([1, 4 * units], kernel.dtype))
     weights = _icfo(tf.concat(blocks, axis=0))
     bias = _icfo(cell.bias.value if cell.use_bias else tf.zeros([4 * units], kernel.dtype))
-    half = tf.shape(sequences)[0] // 2
+    # Two halves that share the middle row when the count is odd: neither is
+    # ever empty (the kernel's gradient is garbage for zero rows).
+    n_rows = tf.shape(sequences)[0]
     halves = [
         _block_lstm_rows(
             weights,
@@ -246,9 +249,12 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
             return_sequences,
             odd_width,
         )
-        for rows in (slice(None, half), slice(half, None))
+        for rows in (slice(None, (n_rows + 1) // 2), slice(n_rows // 2, None))
     ]
-    return tf.nest.map_structure(lambda *parts: tf.concat(parts, axis=0), *halves)
+    shared = n_rows % 2  # drop the second half's copy of the middle row
+    return tf.nest.map_structure(
+        lambda first, second: tf.concat([first, second[shared:]], axis=0), *halves
+    )
 
 
 def _block_lstm_rows(weights, bias, sequences, h0, c0, mask, return_sequences, odd_width):
