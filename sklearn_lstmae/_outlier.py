@@ -104,13 +104,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Run inference (scores, ``predict``, reconstructions) through
         XLA-compiled functions on TensorFlow. Each new input shape (batch sizes
         rounded up to a power of two, at most 1,024; lengths as given) is
-        compiled once, about half a second, after which calls are several times
-        faster: worth it when one fitted model scores many requests, not for a
-        single call. Results agree with the default path to float32 rounding.
-        Training is never XLA-compiled (slower for LSTMs on CPU). No effect on
-        JAX, where Keras always compiles, nor with a GPU, where Keras runs the
-        LSTMs through cuDNN (which XLA cannot compile). Read at call time, so it
-        can be switched on a fitted model with ``set_params``.
+        compiled once, about half a second, after which calls are faster (up to
+        about twice as fast for large batches): worth it when one fitted model
+        scores many requests, not for a single call. Results agree with the
+        default path to float32 rounding. Training is never XLA-compiled
+        (slower for LSTMs on CPU). No effect on JAX, where Keras always
+        compiles, nor with a GPU, where Keras runs the LSTMs through cuDNN
+        (which XLA cannot compile). Read at call time, so it can be switched on
+        a fitted model with ``set_params``.
 
     Attributes
     ----------

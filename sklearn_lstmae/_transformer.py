@@ -99,16 +99,17 @@ class LSTMAutoencoderTransformer(
         pickled estimator comes back with ``distribute_strategy=None`` (the
         string is kept). TensorFlow backend only.
     xla_inference : bool, default=False
-        Run inference (``transform``, scores, reconstructions, forecasts) through
-        XLA-compiled functions on TensorFlow. Each new input shape (batch sizes
-        rounded up to a power of two, at most 1,024; lengths as given) is
-        compiled once, about half a second, after which calls are several times
-        faster: worth it when one fitted model answers many requests, not for a
-        single ``transform``. Results agree with the default path to float32
-        rounding. Training is never XLA-compiled (slower for LSTMs on CPU). No
-        effect on JAX, where Keras always compiles, nor with a GPU, where Keras
-        runs the LSTMs through cuDNN (which XLA cannot compile). Read at call
-        time, so it can be switched on a fitted model with ``set_params``.
+        Run inference (``transform``, scores, reconstructions, forecasts)
+        through XLA-compiled functions on TensorFlow. Each new input shape
+        (batch sizes rounded up to a power of two, at most 1,024; lengths as
+        given) is compiled once, about half a second, after which calls are
+        faster (up to about twice as fast for large batches): worth it when one
+        fitted model answers many requests, not for a single ``transform``.
+        Results agree with the default path to float32 rounding. Training is
+        never XLA-compiled (slower for LSTMs on CPU). No effect on JAX, where
+        Keras always compiles, nor with a GPU, where Keras runs the LSTMs
+        through cuDNN (which XLA cannot compile). Read at call time, so it can
+        be switched on a fitted model with ``set_params``.
 
     Attributes
     ----------
