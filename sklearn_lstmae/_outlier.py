@@ -89,7 +89,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     random_state : int, RandomState instance or None, default=None
         Seeds initialization, dropout and shuffling; no global state changes.
     verbose : int, default=0
-        0 silent, 1 Keras's progress bar, 2 one line per epoch.
+        0 silent, 1 Keras's progress bar (one call per batch: slower for small
+        models), 2 one line per epoch.
     warm_start : bool, default=False
         ``fit`` continues training the fitted model.
     distribute_strategy : None, "mirrored" or tf.distribute.Strategy, default=None

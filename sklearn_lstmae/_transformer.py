@@ -87,6 +87,8 @@ class LSTMAutoencoderTransformer(
         (NumPy, Python, TensorFlow) is set or changed.
     verbose : int, default=0
         0 is silent, 1 shows Keras's progress bar, 2 prints one line per epoch.
+        The bar follows every batch, so with 1 each batch is a separate call
+        (slower for small models; see "How training runs" in the README).
     warm_start : bool, default=False
         If True, ``fit`` continues training the fitted model instead of
         building a new one (the architecture parameters must be unchanged).
