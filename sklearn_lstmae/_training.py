@@ -136,6 +136,20 @@ def _run_steps(model, x, y, masks, steps):
     return _step_loop(model, batches)(*batches).numpy()
 
 
+def _loop_losses(model, x, y, masks, plans):
+    """Train on ``plans`` (per epoch, its batches) through the step loop.
+
+    Returns the losses, an array of shape ``(len(plans), batches per epoch)``.
+    """
+    steps = [step for plan in plans for step in plan]
+    per_call = max(1, min(STEPS_PER_CALL, ROWS_PER_CALL // steps[0][0].shape[0]))
+    losses = [
+        _run_steps(model, x, y, masks, steps[start : start + per_call])
+        for start in range(0, len(steps), per_call)
+    ]
+    return np.concatenate(losses).reshape(len(plans), -1)
+
+
 def _step_loop(model, batches):
     """Return ``model``'s step loop for ``batches``, traced at most twice per model.
 
@@ -326,23 +340,21 @@ def train_epochs(
         epochs=first_epoch + epochs,
         steps=n_batches,
     )
-    # verbose=1 shows every batch as it ends: one train_on_batch call each.
     if step_loop is None:  # tracing the loop costs more than train_on_batch's step
         step_loop = epochs * n_batches >= LOOP_MIN_STEPS or model in _STEP_LOOPS
+    # verbose=1 shows every batch as it ends: one train_on_batch call each.
     in_graph = (
         step_loop and keras.backend.backend() == "tensorflow" and n_replicas == 1 and verbose != 1
     )
     watched = validation_data is not None or early_stopping or verbose > 0
-    if in_graph:
-        batch_rows = next(_batches(np.arange(n_samples), batch_size))[0].shape[0]
-        steps_per_call = max(1, min(STEPS_PER_CALL, ROWS_PER_CALL // batch_rows))
+    epochs_per_plan = 1 if watched or not in_graph else max(1, STEPS_PER_CALL // n_batches)
+    losses = None
     best_weights = None
     wait = 0
     epoch, end = first_epoch, first_epoch + epochs
     callbacks.on_train_begin()
     try:
         while epoch < end and not result.stopped_early:
-            n_epochs = 1 if watched or not in_graph else max(1, STEPS_PER_CALL // n_batches)
             plans = [
                 list(
                     _batches(
@@ -351,24 +363,18 @@ def train_epochs(
                         multiple_of=n_replicas,
                     )
                 )
-                for _ in range(min(n_epochs, end - epoch))
+                for _ in range(min(epochs_per_plan, end - epoch))
             ]
             callbacks.on_epoch_begin(epoch)
             if in_graph:
-                steps = [step for plan in plans for step in plan]
-                losses = np.concatenate(
-                    [
-                        _run_steps(model, x, y, masks, steps[start : start + steps_per_call])
-                        for start in range(0, len(steps), steps_per_call)
-                    ]
-                ).reshape(len(plans), -1)
+                losses = _loop_losses(model, x, y, masks, plans)
             for k, plan in enumerate(plans):
                 if k:
                     callbacks.on_epoch_begin(epoch)
                 total, seen = 0.0, 0
                 for batch, (index, n_real) in enumerate(plan):
                     callbacks.on_train_batch_begin(batch)
-                    if in_graph:
+                    if losses is not None:
                         loss = losses[k, batch]
                     else:
                         loss = _train_on_batch(
