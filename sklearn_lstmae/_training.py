@@ -348,7 +348,6 @@ def train_epochs(
     )
     watched = validation_data is not None or early_stopping or verbose > 0
     epochs_per_plan = 1 if watched or not in_graph else max(1, STEPS_PER_CALL // n_batches)
-    losses = None
     best_weights = None
     wait = 0
     epoch, end = first_epoch, first_epoch + epochs
@@ -374,7 +373,7 @@ def train_epochs(
                 total, seen = 0.0, 0
                 for batch, (index, n_real) in enumerate(plan):
                     callbacks.on_train_batch_begin(batch)
-                    if losses is not None:
+                    if in_graph:
                         loss = losses[k, batch]
                     else:
                         loss = _train_on_batch(
