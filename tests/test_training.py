@@ -7,10 +7,10 @@ from numpy.testing import assert_allclose
 from sklearn_lstmae import LSTMAutoencoderTransformer, _training
 
 
-def _train(sequences, *, step_loop, future_steps=0, epochs=4, shuffle=True):
+def _train(sequences, *, step_loop, future_steps=0, epochs=4, shuffle=True, optimizer="adam"):
     """Build a seeded model and train it; return the losses, weights and whether the loop ran."""
     ae = LSTMAutoencoderTransformer(
-        units=8, future_steps=future_steps, batch_size=4, random_state=0
+        units=8, future_steps=future_steps, batch_size=4, optimizer=optimizer, random_state=0
     )
     validated = ae._prepare_training(sequences, warm=False)
     x, y, masks = ae._training_arrays(validated)
@@ -54,11 +54,15 @@ def test_step_loop_trains_like_train_on_batch(
         assert_allclose(weight, expected, rtol=1e-4, atol=1e-6)
 
 
-def test_step_loop_one_sample(toy_sequence):
+# Adam: TensorFlow's fused kernel in the loop (see test_fused_adam); RMSprop: Keras's update.
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_step_loop_one_sample(toy_sequence, optimizer):
     # The tutorial's case: one sequence, every epoch a single step.
-    losses, weights, looped = _train(toy_sequence, step_loop=True, epochs=20, shuffle=False)
+    losses, weights, looped = _train(
+        toy_sequence, step_loop=True, epochs=20, shuffle=False, optimizer=optimizer
+    )
     expected_losses, expected_weights, _ = _train(
-        toy_sequence, step_loop=False, epochs=20, shuffle=False
+        toy_sequence, step_loop=False, epochs=20, shuffle=False, optimizer=optimizer
     )
     assert looped
     assert_allclose(losses, expected_losses, rtol=1e-5)
@@ -86,3 +90,21 @@ def test_short_training_runs_train_on_batch(italy_power):
     assert 6 < _training.LOOP_MIN_STEPS
     assert ae.model_ not in _training._STEP_LOOPS
     assert ae.model_.train_function is not None
+
+
+def test_graph_optimization_setting_is_scoped_to_the_call():
+    from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
+    from tensorflow.python.eager import context
+
+    def iterations():
+        serialized = context.context().function_call_options.config_proto_serialized
+        return config_pb2.ConfigProto.FromString(
+            serialized
+        ).graph_options.rewrite_options.meta_optimizer_iterations
+
+    before = context.context().function_call_options
+    with pytest.raises(KeyboardInterrupt), _training._one_pass_graph_optimization():
+        assert iterations() == rewriter_config_pb2.RewriterConfig.ONE
+        raise KeyboardInterrupt
+    assert context.context().function_call_options is before
+    assert iterations() != rewriter_config_pb2.RewriterConfig.ONE
