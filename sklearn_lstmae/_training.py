@@ -44,6 +44,7 @@ import keras
 import numpy as np
 
 from sklearn_lstmae._fused_adam import apply_fused_adam, fused_adam_applies
+from sklearn_lstmae._layers import cudnn_may_run
 
 # Training steps per call of the step loop, at most: bounds how long an
 # interrupt (Ctrl-C) waits.
@@ -162,14 +163,14 @@ def _step_loop(model, batches):
     (inputs, targets, and per-step sample weights as for ``train_on_batch``),
     runs one training step per batch in a ``tf.while_loop`` and returns the
     losses, one per step. Each step is ``train_on_batch``'s: forward pass,
-    ``compute_loss``, gradients and one optimizer update (for plain Adam,
-    the default, by TensorFlow's fused kernel: see :mod:`._fused_adam`); the
-    results agree with it to float32 rounding. The signature leaves the number of batches
-    open. The first batch shape a model trains on stays static: with an open
-    batch size, shapes are computed at run time and a step of a small model
-    takes about a quarter longer. Any other batch size shares a second loop with
-    an open batch axis, so that varying sizes (``partial_fit`` on chunks of
-    different lengths) are not each traced anew.
+    ``compute_loss``, gradients and one optimizer update (for plain Adam, the
+    default, by TensorFlow's fused kernel: see :mod:`._fused_adam`); the
+    results agree with it to float32 rounding. The signature leaves the
+    number of batches open. The first batch shape a model trains on stays
+    static: with an open batch size, shapes are computed at run time and a
+    step of a small model takes about a quarter longer. Any other batch size
+    shares a second loop with an open batch axis, so that varying sizes
+    (``partial_fit`` on chunks of different lengths) are not each traced anew.
     """
     import tensorflow as tf
 
@@ -230,14 +231,18 @@ def _one_pass_graph_optimization():
     loop of a small model that took about 0.3 s, a sixth of the tutorial's
     300-epoch fit, in two passes of which the second changed little, and
     three passes that changed nothing on CPU (layout and memory: GPU
-    rewrites; remapping: one fused op). This skips the second pass and those
-    three. Runs are as fast and results the same; the setting is this
-    thread's, for the duration of the call, as ``tf.function`` reads it.
+    rewrites; remapping: one fused op). On CPU, this skips the second pass
+    and those three; runs are as fast and results the same. The setting is
+    this thread's, for the duration of the call, as ``tf.function`` reads it.
+    With a GPU, TensorFlow's default optimization is left alone.
     """
     try:  # not public API: without it, TensorFlow's default optimization
         from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
         from tensorflow.python.eager import context
     except ImportError:  # pragma: no cover - a TensorFlow that moved them
+        yield
+        return
+    if cudnn_may_run():  # pragma: no cover - TensorFlow with a GPU, none in the tests
         yield
         return
     eager = context.context()
