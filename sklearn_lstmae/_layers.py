@@ -240,6 +240,13 @@ def _block_lstm_kernel(weights, bias, x, h0, c0):
     return cs, h
 
 
+def _last_steps(lengths):
+    """Return the ``(step, row)`` indices of each row's last step in time-major states."""
+    import tensorflow as tf
+
+    return tf.stack([tf.maximum(lengths - 1, 0), tf.range(tf.shape(lengths)[0])], axis=1)
+
+
 def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
     """Keras's ``inner_loop`` result, computed by TensorFlow's ``BlockLSTM`` op.
 
@@ -262,17 +269,22 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
     weights = _icfo(tf.concat(blocks, axis=0))
     bias = _icfo(cell.bias.value if cell.use_bias else tf.zeros([4 * units], kernel.dtype))
     n_rows = tf.shape(x)[1]
-    halves = [
-        _block_lstm_kernel(weights, bias, x[:, rows], h0[rows], c0[rows])
-        for rows in (slice(None, (n_rows + 1) // 2), slice(n_rows // 2, None))
-    ]
-    shared = n_rows % 2  # drop the second half's copy of the middle row
-    cs, h = (
-        tf.concat([first, second[:, shared:]], axis=1)
-        for first, second in zip(*halves, strict=True)
+    row_halves = (slice(None, (n_rows + 1) // 2), slice(n_rows // 2, None))
+    shared = n_rows % 2  # the second half's copy of the middle row is dropped
+
+    def joined(first, second):
+        """Both halves' rows (axis -2) as one tensor."""
+        return tf.concat([first, second[..., shared:, :]], axis=-2)
+
+    # Only what is returned is joined: the final states, and the outputs with
+    # return_sequences (not the cell states of every step).
+    (cs_1, h_1), (cs_2, h_2) = (
+        _block_lstm_kernel(weights, bias, x[:, rows], h0[rows], c0[rows]) for rows in row_halves
     )
     if mask is None:
-        h_last, c_last, outputs = h[-1], cs[-1], h
+        h_last, c_last = joined(h_1[-1], h_2[-1]), joined(cs_1[-1], cs_2[-1])
+        if return_sequences:
+            outputs = joined(h_1, h_2)
     else:
         # Right padding: a sequence's final state is the state after its last
         # step, and Keras repeats its last output over the padded steps.
@@ -282,14 +294,23 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
         tf.debugging.assert_equal(
             mask, right_padding, message="FusedLSTM needs masks that are right padding."
         )
-        last_step = tf.stack([tf.maximum(lengths - 1, 0), tf.range(tf.shape(h)[1])], axis=1)
+
+        def at_last_step(first, second):
+            """Each row's state at its last step, from both halves' states of every step."""
+            return joined(
+                *(
+                    tf.gather_nd(states, _last_steps(lengths[rows]))
+                    for states, rows in zip((first, second), row_halves, strict=True)
+                )
+            )
+
         has_steps = (lengths > 0)[:, None]
-        h_seen = tf.gather_nd(h, last_step)
+        h_seen = at_last_step(h_1, h_2)
         h_last = tf.where(has_steps, h_seen, h0)
-        c_last = tf.where(has_steps, tf.gather_nd(cs, last_step), c0)
+        c_last = tf.where(has_steps, at_last_step(cs_1, cs_2), c0)
         if return_sequences:
             carried = tf.where(has_steps, h_seen, tf.zeros_like(h_seen))
-            outputs = tf.where(tf.transpose(mask)[:, :, None], h, carried)
+            outputs = tf.where(tf.transpose(mask)[:, :, None], joined(h_1, h_2), carried)
     if return_sequences:
         outputs = tf.transpose(outputs, [1, 0, 2])
     else:
