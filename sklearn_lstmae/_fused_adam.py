@@ -1,10 +1,12 @@
 """Keras's Adam update, run by TensorFlow's fused ``ResourceApplyAdam`` kernel.
 
 Keras's ``Adam.apply`` on TensorFlow traces about a dozen small ops per
-variable (moments, bias correction, update, their reads and writes). In the
-step loop of :mod:`._training` a step of a small model is dominated by such
-per-op costs: TensorFlow's kernel does the same update in one op per variable,
-on the optimizer's own moment variables, with the same formula:
+variable (moments, bias correction, update, their reads and writes), which
+the step loop of :mod:`._training` traces, optimizes and instantiates before
+its first step (for the tutorial's toy, the loop's first call took 0.66 s
+with them, 0.53 s without). TensorFlow's kernel does the same update in one
+op per variable, on the optimizer's own moment variables, with the same
+formula:
 
     alpha = lr * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
     m += (g - m) * (1 - beta_1)
@@ -43,7 +45,9 @@ def fused_adam_applies(optimizer, variables, grads) -> bool:
         )
     ):
         return False
-    if not all(hasattr(optimizer, name) for name in ("_momentums", "_velocities")):
+    if not all(
+        hasattr(optimizer, name) for name in ("_momentums", "_velocities", "_get_variable_index")
+    ):
         return False  # pragma: no cover - a Keras that renamed Adam's slots
     return all(
         grad is not None
