@@ -6,11 +6,12 @@ pointed). An LSTM autoencoder learns, without labels, to compress each
 recording into a 32-number code (about a fifth of its 150 values); a logistic
 regression then classifies the codes. The same classifier on the raw 150
 values is the baseline: the codes keep most of its class information
-(measured here: 0.793 against 0.853 test accuracy). With 50 training
-recordings the codes' accuracy depends on the seed: 0.793, 0.793, 0.820 and
+(measured here: 0.847 against 0.853 test accuracy). With 50 training
+recordings the codes' accuracy depends on the seed: 0.847, 0.793, 0.820 and
 0.667 for random_state 0 to 3, and float-level changes to training can move
 a seed's figure by a few points (random_state=0 gave 0.827 before the fused
-LSTM kernel, whose results agree with Keras's loop to float32 rounding).
+LSTM kernel and 0.793 before the fused Adam update, whose results agree with
+Keras's to float32 rounding).
 
     pip install -e ".[examples]"
     python examples/quickstart.py
