@@ -66,18 +66,18 @@ def apply_fused_adam(optimizer, grads, variables):
     """
     import tensorflow as tf
 
-    def constant(value):
+    def as_float32(value):
         return tf.cast(value, tf.float32)
 
-    step = constant(optimizer.iterations + 1)
-    beta_1, beta_2 = constant(optimizer.beta_1), constant(optimizer.beta_2)
+    step = as_float32(optimizer.iterations + 1)
+    beta_1, beta_2 = as_float32(optimizer.beta_1), as_float32(optimizer.beta_2)
     hyperparameters = dict(
         beta1_power=tf.pow(beta_1, step),
         beta2_power=tf.pow(beta_2, step),
-        lr=constant(optimizer.learning_rate),  # the schedule's value, if any
+        lr=as_float32(optimizer.learning_rate),  # the schedule's value, if any
         beta1=beta_1,
         beta2=beta_2,
-        epsilon=constant(optimizer.epsilon),
+        epsilon=as_float32(optimizer.epsilon),
     )
     updates = []
     for grad, variable in zip(grads, variables, strict=True):
