@@ -94,6 +94,9 @@ class _BaseLSTMAutoencoder(BaseEstimator):
     _parameter_constraints: dict = {
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "bidirectional": ["boolean"],
+        "code": [StrOptions({"last_hidden", "all_states"})],
+        "standardize": ["boolean"],
         "activation": [str],
         "future_steps": [Interval(Integral, 0, None, closed="left")],
         "reverse_reconstruction": ["boolean"],
@@ -121,6 +124,9 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         units=100,
         *,
         latent_dim=None,
+        bidirectional=False,
+        code="last_hidden",
+        standardize=False,
         activation="tanh",
         future_steps=0,
         reverse_reconstruction=False,
@@ -144,6 +150,9 @@ class _BaseLSTMAutoencoder(BaseEstimator):
     ):
         self.units = units
         self.latent_dim = latent_dim
+        self.bidirectional = bidirectional
+        self.code = code
+        self.standardize = standardize
         self.activation = activation
         self.future_steps = future_steps
         self.reverse_reconstruction = reverse_reconstruction
@@ -212,6 +221,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             "n_channels": int(n_channels),
             "units": tuple(int(u) for u in units),
             "latent_dim": None if self.latent_dim is None else int(self.latent_dim),
+            "bidirectional": bool(self.bidirectional),
+            "code": self.code,
             "activation": self.activation,
             "dropout": float(self.dropout),
             "recurrent_dropout": float(self.recurrent_dropout),
@@ -264,13 +275,37 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         """Run ``model`` (``model_`` or one of its views) on ``x`` in bounded batches."""
         return predict(model, x, jit=self.xla_inference)
 
+    def _to_network(self, values):
+        """Standardize ``values`` (..., n_channels) per channel, if ``fit`` did (float32)."""
+        if getattr(self, "channel_mean_", None) is None:
+            return values
+        return ((values - self.channel_mean_) / self.channel_scale_).astype(np.float32)
+
+    def _from_network(self, outputs):
+        """Undo :meth:`_to_network` on network outputs (an array or a list of arrays)."""
+        if getattr(self, "channel_mean_", None) is None:
+            return outputs
+        if isinstance(outputs, list | tuple):
+            return [self._from_network(part) for part in outputs]
+        return (outputs * self.channel_scale_ + self.channel_mean_).astype(np.float32)
+
+    def _channel_statistics(self, sequences):
+        """Per-channel mean and standard deviation of the real steps, or ``(None, None)``."""
+        if not self.standardize:
+            return None, None
+        real = sequences.values[~np.isnan(sequences.values[:, :, 0])]  # (n_real_steps, c)
+        mean = real.mean(axis=0, dtype=np.float64)
+        std = real.std(axis=0, dtype=np.float64)
+        scale = np.where(std > np.finfo(np.float32).eps * np.maximum(1.0, np.abs(mean)), std, 1.0)
+        return mean.astype(np.float32), scale.astype(np.float32)
+
     def _observed(self, sequences, width=None):
         """Return the encoder input: each sequence without its last ``future_steps`` steps.
 
         NaN-padded after each window's end, and on the right up to ``width``.
         """
         k = self.network_params_["future_steps"]
-        values = sequences.values
+        values = self._to_network(sequences.values)
         if k:
             too_short = np.flatnonzero(sequences.lengths <= k)
             if too_short.size:
@@ -291,7 +326,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         """Return the last ``future_steps`` steps of each sequence, (n, k, c)."""
         k = self.network_params_["future_steps"]
         steps = (sequences.lengths - k)[:, None] + np.arange(k)
-        return sequences.values[np.arange(sequences.n_samples)[:, None], steps]
+        return self._to_network(sequences.values[np.arange(sequences.n_samples)[:, None], steps])
 
     def _training_arrays(self, sequences):
         """Return encoder input, targets and loss masks (1 = real step) for training."""
@@ -313,7 +348,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         of the last ``future_steps``; NaN after each sequence's end.
         """
         self._check_decodable(sequences)
-        outputs = self._predict(self.model_, self._observed(sequences))
+        outputs = self._from_network(self._predict(self.model_, self._observed(sequences)))
         k = self.network_params_["future_steps"]
         reconstruction = outputs[0] if k else outputs
         n, width = sequences.n_samples, sequences.max_length
@@ -399,6 +434,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         random_state = check_random_state(self.random_state)
         seed = int(random_state.randint(np.iinfo(np.int32).max))
         model = self._build_model(network_params, seed)
+        channel_mean, channel_scale = self._channel_statistics(sequences)
         # Everything above may raise; state is only assigned below.
         names_and_width = sequences.values[:, :, 0] if sequences.is_list else X
         validate_data(self, names_and_width, reset=True, skip_check_array=True)
@@ -407,6 +443,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self.network_params_ = network_params
         self.n_timesteps_, self.n_channels_ = sequences.max_length, sequences.n_channels
         self.input_ndim_ = 2 if sequences.univariate_input else 3
+        self.channel_mean_, self.channel_scale_ = channel_mean, channel_scale
         self.history_ = {"loss": []}
         self.n_iter_ = 0
         self.best_loss_ = np.inf
@@ -417,6 +454,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         fitted = self.network_params_
         requested = self._network_params(fitted["n_timesteps"], fitted["n_channels"])
         changed = [name for name in requested if requested[name] != fitted[name]]
+        if bool(self.standardize) != (getattr(self, "channel_mean_", None) is not None):
+            changed.append("standardize")
         if changed:
             raise ValueError(
                 f"Cannot continue training: {', '.join(changed)} changed since the model was "

@@ -31,6 +31,7 @@ __all__ = [
     "NaNMask",
     "RepeatedInputLSTM",
     "ReverseTime",
+    "ReverseWithinLength",
     "cudnn_may_run",
     "xla_compatible_lstms",
 ]
@@ -74,6 +75,41 @@ class ReverseTime(keras.layers.Layer):
     def call(self, inputs):
         """Return ``inputs`` with the time axis flipped."""
         return keras.ops.flip(inputs, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        """Return ``input_shape`` unchanged."""
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class ReverseWithinLength(keras.layers.Layer):
+    """Reverse each sequence's real steps in time; right padding stays on the right.
+
+    The backward half of a bidirectional encoder reads each sequence last
+    step first. Flipping the whole padded width (``go_backwards``) would put
+    the padding first, which neither cuDNN nor the fused CPU kernel accept;
+    reversing within each sequence's length keeps the mask right padding, so
+    the backward LSTM runs the same kernels as the forward one. Applied twice,
+    it gives back its input (it realigns a backward LSTM's outputs in time).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        """Return ``inputs`` with each sequence's first ``length`` steps reversed."""
+        ops = keras.ops
+        if mask is None:
+            return ops.flip(inputs, axis=1)
+        steps = ops.arange(ops.shape(inputs)[1])[None, :]
+        lengths = ops.sum(ops.cast(_as_mask(mask), "int32"), axis=1, keepdims=True)
+        index = ops.where(steps < lengths, lengths - 1 - steps, steps)
+        return ops.take_along_axis(inputs, ops.expand_dims(index, -1), axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        """Return the input mask: padding stays where it was."""
+        return mask
 
     def compute_output_shape(self, input_shape):
         """Return ``input_shape`` unchanged."""

@@ -16,9 +16,19 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from sklearn_lstmae._layers import FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime
+from sklearn_lstmae._layers import (
+    FusedLSTM,
+    NaNMask,
+    RepeatedInputLSTM,
+    ReverseTime,
+    ReverseWithinLength,
+)
 
-__all__ = ["build_autoencoder", "build_decoder", "build_encoder"]
+__all__ = ["CODES", "build_autoencoder", "build_decoder", "build_encoder", "code_size"]
+
+# What the code holds: the last LSTM's final hidden state, or the final hidden
+# and cell states of every encoder LSTM (and direction), concatenated.
+CODES = ("last_hidden", "all_states")
 
 
 def _seed_stream(seed: int | None):
@@ -54,6 +64,29 @@ def _dense(units: int, seeds, *, name: str) -> keras.layers.Dense:
     )
 
 
+def code_size(
+    units: Sequence[int],
+    *,
+    latent_dim: int | None = None,
+    bidirectional: bool = False,
+    code: str = "last_hidden",
+) -> int:
+    """Return the width of the code :func:`build_encoder` gives for these settings.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._networks import code_size
+    >>> code_size((16, 8), bidirectional=True, code="all_states")
+    96
+    """
+    if latent_dim is not None:
+        return latent_dim
+    directions = 2 if bidirectional else 1
+    if code == "all_states":
+        return 2 * directions * sum(units)
+    return directions * units[-1]
+
+
 def build_encoder(
     n_channels: int,
     *,
@@ -62,6 +95,8 @@ def build_encoder(
     activation: str = "tanh",
     dropout: float = 0.0,
     recurrent_dropout: float = 0.0,
+    bidirectional: bool = False,
+    code: str = "last_hidden",
     seed: int | None = None,
     name: str = "encoder",
 ) -> keras.Model:
@@ -77,14 +112,25 @@ def build_encoder(
     units : sequence of int, default=(100,)
         Sizes of the stacked LSTM layers, first (reading the input) to last.
     latent_dim : int or None, default=None
-        If set, a linear ``Dense(latent_dim)`` bottleneck follows the last
-        LSTM; otherwise the code is the last LSTM's final hidden state.
+        If set, a linear ``Dense(latent_dim)`` bottleneck maps the code below
+        to the returned code.
     activation : str, default="tanh"
         Activation of the LSTM cells.
     dropout : float, default=0.0
         Dropout on the inputs of each LSTM layer.
     recurrent_dropout : float, default=0.0
         Dropout on the recurrent state (rules out the fused cuDNN kernel).
+    bidirectional : bool, default=False
+        Give every layer a second LSTM that reads each sequence last step
+        first (within its length: :class:`~sklearn_lstmae._layers.ReverseWithinLength`),
+        whose outputs, realigned in time, are concatenated with the forward
+        ones. Its final state summarises the sequence's start, which a forward
+        LSTM's final state keeps least of.
+    code : {"last_hidden", "all_states"}, default="last_hidden"
+        ``"last_hidden"``: the last layer's final hidden state (both
+        directions'). ``"all_states"``: the final hidden and cell states of
+        every layer and direction, concatenated, as in TimeNet (Malhotra et
+        al., 2017).
     seed : int or None, default=None
         Seed of the weight initializers and dropout masks.
     name : str, default="encoder"
@@ -94,9 +140,9 @@ def build_encoder(
     -------
     encoder : keras.Model
         Model mapping ``(batch, time, n_channels)`` to ``(batch, code_size)``,
-        where ``code_size`` is ``latent_dim`` or ``units[-1]``. The time axis
-        has no fixed length; steps that are NaN in every channel (right
-        padding) are masked.
+        ``code_size`` as :func:`code_size` gives it. The time axis has no
+        fixed length; steps that are NaN in every channel (right padding) are
+        masked.
 
     Examples
     --------
@@ -104,20 +150,50 @@ def build_encoder(
     >>> encoder = build_encoder(3, units=(16, 8), seed=0)
     >>> encoder.output.shape
     (None, 8)
+    >>> build_encoder(3, units=(16, 8), bidirectional=True, code="all_states").output.shape
+    (None, 96)
     """
+    if code not in CODES:
+        raise ValueError(f"code must be one of {CODES}; got {code!r}.")
     seeds = _seed_stream(seed)
     inputs = keras.Input(shape=(None, n_channels), name="sequence")
     x = NaNMask(name="nan_mask")(inputs)
+    states = []
+    lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
     for i, n_units in enumerate(units):
-        x = _lstm(
+        last = i == len(units) - 1
+        forward, *forward_states = _lstm(
             n_units,
             seeds,
             name=f"encoder_lstm_{i}",
-            return_sequences=i < len(units) - 1,
-            activation=activation,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
+            return_sequences=not last,
+            return_state=True,
+            **lstm_kwargs,
         )(x)
+        layer_states = forward_states
+        if bidirectional:
+            reverse = ReverseWithinLength(name=f"reverse_{i}")
+            backward, *backward_states = _lstm(
+                n_units,
+                seeds,
+                name=f"encoder_backward_lstm_{i}",
+                return_sequences=not last,
+                return_state=True,
+                **lstm_kwargs,
+            )(reverse(x))
+            layer_states = layer_states + backward_states
+            if not last:
+                realigned = ReverseWithinLength(name=f"realign_{i}")(backward)
+                forward = keras.layers.Concatenate(name=f"encoder_outputs_{i}")(
+                    [forward, realigned]
+                )
+        x = forward
+        states.append(layer_states)  # per layer: h, c (forward), then h, c (backward)
+    if code == "all_states":
+        parts = [state for layer_states in states for state in layer_states]
+    else:
+        parts = states[-1][0::2]  # the final hidden states of the last layer
+    x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
     if latent_dim is not None:
         x = _dense(latent_dim, seeds, name="bottleneck")(x)
     return keras.Model(inputs, x, name=name)
@@ -217,6 +293,8 @@ def build_autoencoder(
     recurrent_dropout: float = 0.0,
     future_steps: int = 0,
     reverse_reconstruction: bool = False,
+    bidirectional: bool = False,
+    code: str = "last_hidden",
     seed: int | None = None,
 ) -> keras.Model:
     """Build a standalone or composite LSTM autoencoder as one Keras model.
@@ -244,6 +322,10 @@ def build_autoencoder(
         last ``k``.
     reverse_reconstruction : bool, default=False
         Let the reconstruction decoder generate in reverse order.
+    bidirectional : bool, default=False
+        A bidirectional encoder (see :func:`build_encoder`).
+    code : {"last_hidden", "all_states"}, default="last_hidden"
+        What the code holds (see :func:`build_encoder`).
     seed : int or None, default=None
         Seed of all weight initializers and dropout masks.
 
@@ -275,12 +357,18 @@ def build_autoencoder(
     lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
     n_observed = n_timesteps - future_steps
     encoder = build_encoder(
-        n_channels, units=units, latent_dim=latent_dim, seed=next(seeds), **lstm_kwargs
+        n_channels,
+        units=units,
+        latent_dim=latent_dim,
+        bidirectional=bidirectional,
+        code=code,
+        seed=next(seeds),
+        **lstm_kwargs,
     )
-    code_size = latent_dim if latent_dim is not None else units[-1]
+    width = code_size(units, latent_dim=latent_dim, bidirectional=bidirectional, code=code)
     decoder_units = units[::-1]
     reconstruction = build_decoder(
-        code_size,
+        width,
         n_observed,
         n_channels,
         units=decoder_units,
@@ -293,7 +381,7 @@ def build_autoencoder(
         decoder = reconstruction
     else:
         prediction = build_decoder(
-            code_size,
+            width,
             future_steps,
             n_channels,
             units=decoder_units,
@@ -301,8 +389,8 @@ def build_autoencoder(
             name="prediction_decoder",
             **lstm_kwargs,
         )
-        code = keras.Input(shape=(code_size,), name="code")
-        decoder = keras.Model(code, [reconstruction(code), prediction(code)], name="decoder")
+        codes = keras.Input(shape=(width,), name="code")
+        decoder = keras.Model(codes, [reconstruction(codes), prediction(codes)], name="decoder")
     inputs = keras.Input(shape=(None, n_channels), name="sequence")
     outputs = decoder(encoder(inputs))
     return keras.Model(inputs, outputs, name="lstm_autoencoder")

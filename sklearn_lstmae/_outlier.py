@@ -54,6 +54,26 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         error, for any lengths.
     latent_dim : int, default=None
         Width of an optional Dense bottleneck after the encoder.
+    bidirectional : bool, default=False
+        Give every encoder layer a second LSTM that reads each sequence last
+        step first (within its length, so padding stays on the right); the
+        code then holds both directions' final states. The backward state
+        summarises the sequence's start, which a forward LSTM's final state
+        keeps least of. The decoders are unchanged.
+    code : {"last_hidden", "all_states"}, default="last_hidden"
+        What the encoder's code holds (before ``latent_dim``, if set):
+        ``"last_hidden"``, the last encoder LSTM's final hidden state
+        (``units[-1]`` values, twice that if bidirectional);
+        ``"all_states"``, the final hidden and cell states of every encoder
+        LSTM and direction, concatenated (``2 * sum(units)`` values per
+        direction), as in TimeNet (Malhotra et al., 2017).
+    standardize : bool, default=False
+        Standardize each channel with the mean and standard deviation of the
+        training data's real steps (``channel_mean_``, ``channel_scale_``)
+        before the network, as tanh LSTMs saturate on large values. Outputs
+        (reconstructions, forecasts, errors, scores) stay in the units of
+        the data; the training loss is in standardized units. Set by the
+        first ``fit`` (or ``partial_fit``); training that continues keeps it.
     activation : str, default="tanh"
         Activation of the LSTM cells.
     future_steps : int, default=0
@@ -143,6 +163,12 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         2 if ``fit`` got univariate sequences as rows of a 2-D array, else 3.
     network_params_ : dict
         Keyword arguments the network was built with.
+    channel_mean_ : ndarray of shape (n_channels_,) or None
+        Per-channel mean of the training data's real steps, subtracted before
+        the network (``standardize=True``); None otherwise.
+    channel_scale_ : ndarray of shape (n_channels_,) or None
+        Per-channel standard deviation the network's input is divided by
+        (1 for a constant channel); None without ``standardize``.
     n_features_in_ : int
         Number of time steps of the input, as scikit-learn counts features.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -192,6 +218,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         contamination="auto",
         scoring="mahalanobis",
         latent_dim=None,
+        bidirectional=False,
+        code="last_hidden",
+        standardize=False,
         activation="tanh",
         future_steps=0,
         reverse_reconstruction=False,
@@ -216,6 +245,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         super().__init__(
             units,
             latent_dim=latent_dim,
+            bidirectional=bidirectional,
+            code=code,
+            standardize=standardize,
             activation=activation,
             future_steps=future_steps,
             reverse_reconstruction=reverse_reconstruction,

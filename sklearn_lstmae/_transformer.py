@@ -37,6 +37,26 @@ class LSTMAutoencoderTransformer(
         If set, a linear ``Dense(latent_dim)`` bottleneck after the encoder
         gives the code. If None, the code is the last encoder LSTM's final
         hidden state (``units[-1]`` values).
+    bidirectional : bool, default=False
+        Give every encoder layer a second LSTM that reads each sequence last
+        step first (within its length, so padding stays on the right); the
+        code then holds both directions' final states. The backward state
+        summarises the sequence's start, which a forward LSTM's final state
+        keeps least of. The decoders are unchanged.
+    code : {"last_hidden", "all_states"}, default="last_hidden"
+        What the encoder's code holds (before ``latent_dim``, if set):
+        ``"last_hidden"``, the last encoder LSTM's final hidden state
+        (``units[-1]`` values, twice that if bidirectional);
+        ``"all_states"``, the final hidden and cell states of every encoder
+        LSTM and direction, concatenated (``2 * sum(units)`` values per
+        direction), as in TimeNet (Malhotra et al., 2017).
+    standardize : bool, default=False
+        Standardize each channel with the mean and standard deviation of the
+        training data's real steps (``channel_mean_``, ``channel_scale_``)
+        before the network, as tanh LSTMs saturate on large values. Outputs
+        (reconstructions, forecasts, errors, scores) stay in the units of
+        the data; the training loss is in standardized units. Set by the
+        first ``fit`` (or ``partial_fit``); training that continues keeps it.
     activation : str, default="tanh"
         Activation of the LSTM cells. ``"tanh"`` keeps the fused cuDNN kernel
         usable on GPU and trains stably on long sequences, where ``"relu"``
@@ -140,6 +160,12 @@ class LSTMAutoencoderTransformer(
         Sequences returned by ``inverse_transform`` have this layout.
     network_params_ : dict
         Keyword arguments the network was built with.
+    channel_mean_ : ndarray of shape (n_channels_,) or None
+        Per-channel mean of the training data's real steps, subtracted before
+        the network (``standardize=True``); None otherwise.
+    channel_scale_ : ndarray of shape (n_channels_,) or None
+        Per-channel standard deviation the network's input is divided by
+        (1 for a constant channel); None without ``standardize``.
     n_features_in_ : int
         Number of time steps of the input (``X.shape[1]``), as scikit-learn
         counts features.
@@ -176,6 +202,9 @@ class LSTMAutoencoderTransformer(
     ----------
     N. Srivastava, E. Mansimov and R. Salakhutdinov, "Unsupervised Learning of
     Video Representations using LSTMs", ICML 2015.
+
+    P. Malhotra, V. TV, L. Vig, P. Agarwal and G. Shroff, "TimeNet: Pre-trained
+    deep recurrent neural network for time series classification", ESANN 2017.
 
     Examples
     --------
@@ -242,7 +271,7 @@ class LSTMAutoencoderTransformer(
         """
         check_is_fitted(self)
         Z = check_codes(Z, self._n_features_out)
-        outputs = self._predict(self.decoder_, Z)
+        outputs = self._from_network(self._predict(self.decoder_, Z))
         k = self.network_params_["future_steps"]
         if lengths is None:
             decoded = np.concatenate(outputs, axis=1) if k else outputs
@@ -324,7 +353,7 @@ class LSTMAutoencoderTransformer(
                 f"X has {windows.n_channels} channels per time step, but the model was "
                 f"fitted on {self.n_channels_}."
             )
-        _, future = self._predict(self.model_, windows.values)
+        _, future = self._from_network(self._predict(self.model_, self._to_network(windows.values)))
         return future[:, :, 0] if windows.univariate_input else future
 
     def __sklearn_tags__(self):

@@ -1,0 +1,173 @@
+"""What the code holds (bidirectional encoder, all states) and per-channel standardization."""
+
+import pickle
+
+import keras
+import numpy as np
+import pytest
+
+from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+from sklearn_lstmae._layers import ReverseWithinLength
+from sklearn_lstmae._networks import build_encoder, code_size
+from tests.conftest import nan_padded
+from tests.settings import FAST
+
+
+# ----------------------------------------------------------------- the layer
+def test_reverse_within_length_keeps_padding_on_the_right():
+    x = np.arange(2 * 5 * 1, dtype="float32").reshape(2, 5, 1)
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool)
+    layer = ReverseWithinLength()
+    reversed_ = keras.ops.convert_to_numpy(layer(x, mask=mask))
+    assert reversed_[0, :, 0].tolist() == [2, 1, 0, 3, 4]
+    assert reversed_[1, :, 0].tolist() == [9, 8, 7, 6, 5]
+    again = keras.ops.convert_to_numpy(layer(reversed_, mask=mask))
+    np.testing.assert_array_equal(again, x)
+    assert keras.ops.convert_to_numpy(layer.compute_mask(x, mask)).tolist() == mask.tolist()
+    unmasked = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_array_equal(unmasked, x[:, ::-1])
+
+
+# ----------------------------------------------------------------- the code
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("code", ["last_hidden", "all_states"])
+def test_code_size_matches_the_encoder(bidirectional, code):
+    units = (6, 4)
+    encoder = build_encoder(2, units=units, bidirectional=bidirectional, code=code, seed=0)
+    expected = code_size(units, bidirectional=bidirectional, code=code)
+    assert encoder.output.shape == (None, expected)
+    assert (
+        expected
+        == {
+            (False, "last_hidden"): 4,
+            (True, "last_hidden"): 8,
+            (False, "all_states"): 20,
+            (True, "all_states"): 40,
+        }[(bidirectional, code)]
+    )
+
+
+def test_all_states_code_holds_the_last_hidden_state(italy_power):
+    X = italy_power[0][:20]
+    hidden = LSTMAutoencoderTransformer(**FAST).fit(X)
+    states = LSTMAutoencoderTransformer(**FAST, code="all_states")
+    # Same weights, different code: the encoder's final h is the first part of [h, c].
+    states.fit(X)
+    states.model_.get_layer("encoder").get_layer("encoder_lstm_0").set_weights(
+        hidden.model_.get_layer("encoder").get_layer("encoder_lstm_0").get_weights()
+    )
+    np.testing.assert_allclose(
+        states.transform(X)[:, : FAST["units"]], hidden.transform(X), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_backward_direction_reads_the_sequence_start(italy_power):
+    """The backward LSTM's final state depends on the first step, not just the last ones."""
+    X = italy_power[0][:10].copy()
+    ae = LSTMAutoencoderTransformer(**FAST, bidirectional=True).fit(X)
+    changed = X.copy()
+    changed[:, 0] += 3.0
+    backward = slice(FAST["units"], None)
+    forward = slice(None, FAST["units"])
+    codes, changed_codes = ae.transform(X), ae.transform(changed)
+    assert (
+        np.abs(codes[:, backward] - changed_codes[:, backward]).max()
+        > 10 * np.abs(codes[:, forward] - changed_codes[:, forward]).max()
+    )
+
+
+@pytest.mark.parametrize("params", [dict(bidirectional=True), dict(code="all_states")])
+def test_padding_never_changes_a_code(japanese_vowels, params):
+    sequences = japanese_vowels[0][:24]
+    ae = LSTMAutoencoderTransformer(**FAST, standardize=True, **params).fit(sequences)
+    as_list = ae.transform(sequences)
+    np.testing.assert_allclose(ae.transform(nan_padded(sequences)), as_list, atol=1e-6)
+    one_by_one = np.concatenate([ae.transform([s]) for s in sequences[:4]])
+    np.testing.assert_allclose(one_by_one, as_list[:4], atol=1e-5)
+
+
+def test_new_options_pickle_and_reproduce(basic_motions):
+    X = basic_motions[0][:16, :30]
+    params = dict(FAST, bidirectional=True, code="all_states", standardize=True, future_steps=3)
+    ae = LSTMAutoencoderTransformer(**params).fit(X)
+    again = LSTMAutoencoderTransformer(**params).fit(X)
+    np.testing.assert_array_equal(ae.transform(X), again.transform(X))
+    restored = pickle.loads(pickle.dumps(ae))
+    np.testing.assert_array_equal(restored.transform(X), ae.transform(X))
+    np.testing.assert_array_equal(restored.reconstruct(X), ae.reconstruct(X))
+    np.testing.assert_array_equal(restored.forecast(X[:, :27]), ae.forecast(X[:, :27]))
+
+
+def test_bad_code_is_rejected_before_anything_changes(italy_power):
+    ae = LSTMAutoencoderTransformer(**FAST, code="everything")
+    with pytest.raises(ValueError, match="'code' parameter.*'all_states'"):
+        ae.fit(italy_power[0])
+    assert not hasattr(ae, "model_")
+
+
+# ----------------------------------------------------------- standardization
+def test_standardize_makes_the_model_blind_to_channel_units(basic_motions):
+    """Fitting on a * X + b (per channel) gives the codes of X, and outputs in X's units."""
+    X = basic_motions[0][:16, :30]
+    a = np.array([100.0, 0.01, 3.0, 1.0, 50.0, 0.5])
+    b = np.array([1000.0, -5.0, 0.0, 2.0, -300.0, 7.0])
+    params = dict(FAST, standardize=True, future_steps=2)
+    plain = LSTMAutoencoderTransformer(**params).fit(X)
+    moved = LSTMAutoencoderTransformer(**params).fit(a * X + b)
+    np.testing.assert_allclose(moved.channel_scale_, a * plain.channel_scale_, rtol=1e-4)
+    np.testing.assert_allclose(moved.transform(a * X + b), plain.transform(X), atol=2e-4)
+
+    # Outputs in the units of the data each was fitted on: back in X's units, equal.
+    def in_x_units(values):
+        return (values - b) / a
+
+    np.testing.assert_allclose(
+        in_x_units(moved.reconstruct(a * X + b)), plain.reconstruct(X), atol=2e-4
+    )
+    np.testing.assert_allclose(
+        in_x_units(moved.forecast(a * X[:, :28] + b)), plain.forecast(X[:, :28]), atol=2e-4
+    )
+    codes = plain.transform(X)
+    np.testing.assert_allclose(
+        in_x_units(moved.inverse_transform(codes)), plain.inverse_transform(codes), atol=2e-4
+    )
+
+
+def test_standardize_uses_real_steps_only(japanese_vowels):
+    sequences = japanese_vowels[0][:30]
+    ae = LSTMAutoencoderTransformer(**FAST, standardize=True).fit(nan_padded(sequences))
+    stacked = np.concatenate(sequences)
+    np.testing.assert_allclose(ae.channel_mean_, stacked.mean(axis=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ae.channel_scale_, stacked.std(axis=0), rtol=1e-5)
+
+
+def test_constant_channel_is_left_unscaled(basic_motions):
+    X = basic_motions[0][:10, :20].copy()
+    X[:, :, 2] = 4.0
+    ae = LSTMAutoencoderTransformer(**FAST, standardize=True).fit(X)
+    assert ae.channel_scale_[2] == 1.0
+    assert np.isfinite(ae.transform(X)).all()
+
+
+def test_without_standardize_no_statistics_are_kept(italy_power):
+    ae = LSTMAutoencoderTransformer(**FAST, standardize=False).fit(italy_power[0])
+    assert ae.channel_mean_ is None and ae.channel_scale_ is None
+
+
+def test_warm_start_rejects_a_changed_standardize(italy_power):
+    X = italy_power[0]
+    ae = LSTMAutoencoderTransformer(**FAST, standardize=True, warm_start=True).fit(X)
+    weights = [w.copy() for w in ae.model_.get_weights()]
+    ae.set_params(standardize=False)
+    with pytest.raises(ValueError, match="standardize changed"):
+        ae.fit(X)
+    for before, after in zip(weights, ae.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_detector_scores_in_original_units_with_standardize(italy_power):
+    X = italy_power[0]
+    detector = LSTMAutoencoderOutlierDetector(**FAST, standardize=True, scoring="mse").fit(X)
+    errors = detector.reconstruction_error(X)
+    np.testing.assert_allclose(-detector.score_samples(X), errors.mean(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(errors, np.square(detector.reconstruct(X) - X), rtol=1e-4, atol=1e-6)
