@@ -39,16 +39,17 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         the training scores. ``"auto"`` assumes clean training data and uses
         Tukey's fence: a sequence is an outlier when its score lies more than
         1.5 interquartile ranges below the training scores' first quartile.
-    scoring : {"mahalanobis", "mse"}, default="mahalanobis"
-        How a sequence's errors become one score. ``"mahalanobis"`` (EncDec-AD,
-        Malhotra et al., 2016): negative squared Mahalanobis distance of the
-        sequence's vector of absolute errors (one per time step and channel)
-        from a Gaussian fitted to the training sequences' error vectors, with
-        Ledoit-Wolf shrinkage so the covariance stays invertible. It weighs
-        errors by how unusual they are at that step, and separated anomalies
-        best on three of four UCR/UEA sets in ``benchmarks/`` (it needs
-        training sequences of one length, at least two; shorter sequences are
-        scored under the Gaussian's marginal). Its cost grows with
+    scoring : {"auto", "mahalanobis", "mse"}, default="auto"
+        How a sequence's errors become one score. ``"auto"``: ``"mahalanobis"``
+        where the training sequences share one length (at least two of them),
+        else ``"mse"``; the choice is kept in ``scoring_``. ``"mahalanobis"``
+        (EncDec-AD, Malhotra et al., 2016): negative squared Mahalanobis
+        distance of the sequence's vector of absolute errors (one per time
+        step and channel) from a Gaussian fitted to the training sequences'
+        error vectors, with Ledoit-Wolf shrinkage so the covariance stays
+        invertible. It weighs errors by how unusual they are at that step. It
+        needs training sequences of one length, at least two; shorter
+        sequences are scored under the Gaussian's marginal. Its cost grows with
         ``d = n_timesteps * n_channels``: O(n_samples d^2 + d^3) to fit and
         O(d^2) memory (d = 1,000 needs 8 MB). ``"mse"``: negative mean squared
         error, for any lengths.
@@ -140,6 +141,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Threshold on ``score_samples``: ``decision_function = score_samples -
         offset_``. Set by ``fit`` from ``contamination``, or from labels by
         :meth:`set_offset_from_labels`.
+    scoring_ : {"mahalanobis", "mse"}
+        The scoring in use (``scoring`` with "auto" resolved by the last
+        ``fit`` or ``partial_fit``).
     error_covariance_ : sklearn.covariance.LedoitWolf
         Gaussian model of the training error vectors (``scoring="mahalanobis"``
         only).
@@ -208,7 +212,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     _parameter_constraints: dict = {
         **_BaseLSTMAutoencoder._parameter_constraints,
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
-        "scoring": [StrOptions({"mahalanobis", "mse"})],
+        "scoring": [StrOptions({"auto", "mahalanobis", "mse"})],
     }
 
     def __init__(
@@ -216,7 +220,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         units=100,
         *,
         contamination="auto",
-        scoring="mahalanobis",
+        scoring="auto",
         latent_dim=None,
         bidirectional=False,
         code="last_hidden",
@@ -298,6 +302,17 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             distances[rows] = np.einsum("ij,jk,ik->i", deviation, precision, deviation)
         return distances
 
+    @staticmethod
+    def _one_length(sequences):
+        """Whether ``sequences`` can fit the Mahalanobis error model (2+, one length)."""
+        return sequences.n_samples >= 2 and bool(np.all(sequences.lengths == sequences.max_length))
+
+    def _resolved_scoring(self, sequences):
+        """``scoring``, with "auto" resolved for the training ``sequences``."""
+        if self.scoring != "auto":
+            return self.scoring
+        return "mahalanobis" if self._one_length(sequences) else "mse"
+
     def _check_training_data(self, sequences):
         if self.scoring != "mahalanobis":
             return
@@ -319,7 +334,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     def _calibrate(self, sequences):
         """Fit the error model and ``offset_`` on the training sequences."""
         errors = self._errors(sequences)  # one pass over the training data
-        if self.scoring == "mahalanobis":
+        self.scoring_ = self._resolved_scoring(sequences)
+        if self.scoring_ == "mahalanobis":
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
             self.error_covariance_ = LedoitWolf().fit(vectors)
         elif hasattr(self, "error_covariance_"):

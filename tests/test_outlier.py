@@ -147,3 +147,20 @@ def test_mahalanobis_needs_two_sequences_and_keeps_model(one_class):
     with pytest.raises(ValueError, match="at least 2 training sequences; got n_samples=1"):
         detector.fit(X_train[:1])
     np.testing.assert_array_equal(detector.score_samples(X_train), scores)
+
+
+def test_auto_scoring_picks_mahalanobis_for_one_length_else_mse(one_class, japanese_vowels):
+    X_train = one_class[0]
+    same_length = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)
+    assert same_length.scoring == "auto" and same_length.scoring_ == "mahalanobis"
+    assert hasattr(same_length, "error_covariance_")
+    sequences = japanese_vowels[0][:20]
+    lengths = LSTMAutoencoderOutlierDetector(**FAST).fit(sequences)
+    assert lengths.scoring_ == "mse" and not hasattr(lengths, "error_covariance_")
+    errors = lengths.reconstruction_error(sequences)
+    expected = -np.array([e.mean() for e in errors])
+    np.testing.assert_allclose(lengths.score_samples(sequences), expected, rtol=1e-6)
+    # A warm start on one-length data switches the fitted model to the Gaussian.
+    lengths.set_params(warm_start=True, epochs=1)
+    padded = [s[:7] for s in sequences]
+    assert lengths.fit(padded).scoring_ == "mahalanobis"
