@@ -69,7 +69,8 @@ for seed in range(3):
         results.setdefault(name, []).append(accuracy)
 
 print(
-    f"test accuracy on 466 unseen days, 30 labels (autoencoder pretraining {pretrain_seconds:.0f} s)"
+    f"test accuracy on 466 unseen days from 30 labels "
+    f"(autoencoder pretraining {pretrain_seconds:.0f} s)"
 )
 for name, accuracies in results.items():
     print(f"  {name:32s} {np.mean(accuracies):.3f} ± {np.std(accuracies):.3f}")
