@@ -11,7 +11,8 @@ ESTIMATORS = [
     LSTMAutoencoderOutlierDetector(**FAST),
 ]
 # scoring="mse" differs from the default detector (scoring="auto": mahalanobis here) only in
-# how errors become a score; tests/test_outlier.py covers it (the checks cost about two minutes an instance).
+# how errors become a score; tests/test_outlier.py covers it (the checks cost about two
+# minutes an instance).
 
 # Every check is expected to pass; list any exception here with its reason. (scikit-learn
 # itself skips check_array_api_input unless SCIPY_ARRAY_API=1: the estimators run on Keras,
