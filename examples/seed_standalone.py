@@ -14,7 +14,12 @@ from sklearn_lstmae import LSTMAutoencoderTransformer
 sequence = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]).reshape((1, 9, 1))
 
 autoencoder = LSTMAutoencoderTransformer(
-    units=100, activation="relu", epochs=300, random_state=0
+    units=100,
+    activation="relu",
+    epochs=300,
+    random_state=0,
+    bidirectional=False,
+    code="last_hidden",  # the tutorial's encoder
 ).fit(sequence)
 
 codes = autoencoder.transform(sequence)  # the tutorial's `encoder.predict(seq)`

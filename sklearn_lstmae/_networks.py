@@ -28,7 +28,7 @@ __all__ = ["CODES", "build_autoencoder", "build_decoder", "build_encoder", "code
 
 # What the code holds: the last LSTM's final hidden state, or the final hidden
 # and cell states of every encoder LSTM (and direction), concatenated.
-CODES = ("last_hidden", "all_states")
+CODES = ("last_hidden", "all_states", "states_and_means")
 
 
 def _seed_stream(seed: int | None):
@@ -84,6 +84,8 @@ def code_size(
     directions = 2 if bidirectional else 1
     if code == "all_states":
         return 2 * directions * sum(units)
+    if code == "states_and_means":
+        return 3 * directions * sum(units)
     return directions * units[-1]
 
 
@@ -158,7 +160,8 @@ def build_encoder(
     seeds = _seed_stream(seed)
     inputs = keras.Input(shape=(None, n_channels), name="sequence")
     x = NaNMask(name="nan_mask")(inputs)
-    states = []
+    states, means = [], []
+    pool = code == "states_and_means"
     lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
     for i, n_units in enumerate(units):
         last = i == len(units) - 1
@@ -166,7 +169,7 @@ def build_encoder(
             n_units,
             seeds,
             name=f"encoder_lstm_{i}",
-            return_sequences=not last,
+            return_sequences=pool or not last,
             return_state=True,
             **lstm_kwargs,
         )(x)
@@ -177,20 +180,22 @@ def build_encoder(
                 n_units,
                 seeds,
                 name=f"encoder_backward_lstm_{i}",
-                return_sequences=not last,
+                return_sequences=pool or not last,
                 return_state=True,
                 **lstm_kwargs,
             )(reverse(x))
             layer_states = layer_states + backward_states
-            if not last:
+            if pool or not last:
                 realigned = ReverseWithinLength(name=f"realign_{i}")(backward)
                 forward = keras.layers.Concatenate(name=f"encoder_outputs_{i}")(
                     [forward, realigned]
                 )
         x = forward
         states.append(layer_states)  # per layer: h, c (forward), then h, c (backward)
-    if code == "all_states":
-        parts = [state for layer_states in states for state in layer_states]
+        if pool:  # the mean over each sequence's real steps of the layer's outputs
+            means.append(keras.layers.GlobalAveragePooling1D(name=f"encoder_mean_{i}")(x))
+    if code in ("all_states", "states_and_means"):
+        parts = [state for layer_states in states for state in layer_states] + means
     else:
         parts = states[-1][0::2]  # the final hidden states of the last layer
     x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)

@@ -55,19 +55,24 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         error, for any lengths.
     latent_dim : int, default=None
         Width of an optional Dense bottleneck after the encoder.
-    bidirectional : bool, default=False
+    bidirectional : bool, default=True
         Give every encoder layer a second LSTM that reads each sequence last
         step first (within its length, so padding stays on the right); the
-        code then holds both directions' final states. The backward state
+        code then holds both directions' states. The backward state
         summarises the sequence's start, which a forward LSTM's final state
         keeps least of. The decoders are unchanged.
-    code : {"last_hidden", "all_states"}, default="last_hidden"
-        What the encoder's code holds (before ``latent_dim``, if set):
-        ``"last_hidden"``, the last encoder LSTM's final hidden state
-        (``units[-1]`` values, twice that if bidirectional);
-        ``"all_states"``, the final hidden and cell states of every encoder
-        LSTM and direction, concatenated (``2 * sum(units)`` values per
-        direction), as in TimeNet (Malhotra et al., 2017).
+    code : {"states_and_means", "all_states", "last_hidden"}, \
+            default="states_and_means"
+        What the encoder's code holds (before ``latent_dim``, if set), each
+        part for every direction: ``"last_hidden"``, the last encoder LSTM's
+        final hidden state (``units[-1]`` values per direction), as in the
+        classic LSTM autoencoder; ``"all_states"``, the final hidden and cell
+        states of every encoder LSTM, concatenated (``2 * sum(units)`` per
+        direction), as in TimeNet (Malhotra et al., 2017);
+        ``"states_and_means"``, those states and each LSTM's outputs averaged
+        over the sequence's real steps (``3 * sum(units)`` per direction):
+        the means summarise the whole sequence, not only its end. The decoder
+        reads the whole code.
     standardize : bool, default=False
         Standardize each channel with the mean and standard deviation of the
         training data's real steps (``channel_mean_``, ``channel_scale_``)
@@ -222,8 +227,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         contamination="auto",
         scoring="auto",
         latent_dim=None,
-        bidirectional=False,
-        code="last_hidden",
+        bidirectional=True,
+        code="states_and_means",
         standardize=False,
         activation="tanh",
         future_steps=0,

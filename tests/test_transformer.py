@@ -20,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lstmae import LSTMAutoencoderTransformer
+from sklearn_lstmae._networks import code_size
 from tests.settings import FAST
 
 
@@ -45,8 +46,14 @@ def fitted_composite(basic_motions):
 
 
 # ----------------------------------------------------------------- tutorial
+# The tutorial's network: one forward LSTM whose last hidden state is the code.
+TUTORIAL = dict(bidirectional=False, code="last_hidden")
+
+
 def test_tutorial_standalone_reconstructs_toy_sequence(toy_sequence):
-    ae = LSTMAutoencoderTransformer(units=100, activation="relu", epochs=300, random_state=0)
+    ae = LSTMAutoencoderTransformer(
+        units=100, activation="relu", epochs=300, random_state=0, **TUTORIAL
+    )
     ae.fit(toy_sequence)
     reconstruction = ae.inverse_transform(ae.transform(toy_sequence))
     assert reconstruction.shape == (1, 9, 1)
@@ -56,7 +63,7 @@ def test_tutorial_standalone_reconstructs_toy_sequence(toy_sequence):
 
 def test_tutorial_composite_reconstructs_and_predicts(toy_sequence):
     ae = LSTMAutoencoderTransformer(
-        units=100, activation="relu", epochs=300, future_steps=1, random_state=0
+        units=100, activation="relu", epochs=300, future_steps=1, random_state=0, **TUTORIAL
     )
     ae.fit(toy_sequence)
     window = ae.inverse_transform(ae.transform(toy_sequence))
@@ -119,8 +126,13 @@ def test_score_is_negative_reconstruction_mse(fitted, fitted_composite, italy_po
 
 def test_stacked_units_and_bottleneck_set_code_size(italy_power):
     X = italy_power[0]
-    assert LSTMAutoencoderTransformer(units=(6, 4), **_fast()).fit(X).transform(X).shape[1] == 4
-    ae = LSTMAutoencoderTransformer(units=(6, 4), latent_dim=3, **_fast()).fit(X)
+    last_hidden = LSTMAutoencoderTransformer(units=(6, 4), **TUTORIAL, **_fast()).fit(X)
+    assert last_hidden.transform(X).shape[1] == 4
+    default = LSTMAutoencoderTransformer(units=(6, 4), **_fast()).fit(X)
+    assert default.transform(X).shape[1] == code_size(
+        (6, 4), bidirectional=default.bidirectional, code=default.code
+    )
+    ae = LSTMAutoencoderTransformer(units=(6, 4), latent_dim=3, **TUTORIAL, **_fast()).fit(X)
     assert ae.transform(X).shape[1] == 3
     encoder_lstms = [layer.units for layer in ae.encoder_.layers if hasattr(layer, "units")]
     assert encoder_lstms == [6, 4, 3]  # two LSTMs, then the Dense bottleneck
@@ -337,7 +349,7 @@ def test_pipeline_with_classifier_cross_validates(italy_power):
 def test_grid_search_without_scorer_picks_best_reconstruction(italy_power):
     X = italy_power[0]
     search = GridSearchCV(
-        LSTMAutoencoderTransformer(epochs=20, random_state=0), {"units": [1, 16]}, cv=2
+        LSTMAutoencoderTransformer(epochs=20, random_state=0, **TUTORIAL), {"units": [1, 16]}, cv=2
     ).fit(X)
     scores = search.cv_results_["mean_test_score"]
     assert np.all(scores < 0)
