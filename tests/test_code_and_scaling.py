@@ -12,6 +12,8 @@ from sklearn_lstmae._networks import build_encoder, code_size
 from tests.conftest import nan_padded
 from tests.settings import FAST
 
+FORWARD = dict(bidirectional=False)
+
 
 # ----------------------------------------------------------------- the layer
 def test_reverse_within_length_keeps_padding_on_the_right():
@@ -30,7 +32,7 @@ def test_reverse_within_length_keeps_padding_on_the_right():
 
 # ----------------------------------------------------------------- the code
 @pytest.mark.parametrize("bidirectional", [False, True])
-@pytest.mark.parametrize("code", ["last_hidden", "all_states"])
+@pytest.mark.parametrize("code", ["last_hidden", "all_states", "states_and_means"])
 def test_code_size_matches_the_encoder(bidirectional, code):
     units = (6, 4)
     encoder = build_encoder(2, units=units, bidirectional=bidirectional, code=code, seed=0)
@@ -43,14 +45,16 @@ def test_code_size_matches_the_encoder(bidirectional, code):
             (True, "last_hidden"): 8,
             (False, "all_states"): 20,
             (True, "all_states"): 40,
+            (False, "states_and_means"): 30,
+            (True, "states_and_means"): 60,
         }[(bidirectional, code)]
     )
 
 
 def test_all_states_code_holds_the_last_hidden_state(italy_power):
     X = italy_power[0][:20]
-    hidden = LSTMAutoencoderTransformer(**FAST).fit(X)
-    states = LSTMAutoencoderTransformer(**FAST, code="all_states")
+    hidden = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="last_hidden").fit(X)
+    states = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="all_states")
     # Same weights, different code: the encoder's final h is the first part of [h, c].
     states.fit(X)
     states.model_.get_layer("encoder").get_layer("encoder_lstm_0").set_weights(
@@ -64,7 +68,7 @@ def test_all_states_code_holds_the_last_hidden_state(italy_power):
 def test_backward_direction_reads_the_sequence_start(italy_power):
     """The backward LSTM's final state depends on the first step, not just the last ones."""
     X = italy_power[0][:10].copy()
-    ae = LSTMAutoencoderTransformer(**FAST, bidirectional=True).fit(X)
+    ae = LSTMAutoencoderTransformer(**FAST, bidirectional=True, code="last_hidden").fit(X)
     changed = X.copy()
     changed[:, 0] += 3.0
     backward = slice(FAST["units"], None)
@@ -76,7 +80,14 @@ def test_backward_direction_reads_the_sequence_start(italy_power):
     )
 
 
-@pytest.mark.parametrize("params", [dict(bidirectional=True), dict(code="all_states")])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(bidirectional=True, code="last_hidden"),
+        dict(bidirectional=False, code="all_states"),
+        dict(bidirectional=True, code="states_and_means"),
+    ],
+)
 def test_padding_never_changes_a_code(japanese_vowels, params):
     sequences = japanese_vowels[0][:24]
     ae = LSTMAutoencoderTransformer(**FAST, standardize=True, **params).fit(sequences)
@@ -96,6 +107,24 @@ def test_new_options_pickle_and_reproduce(basic_motions):
     np.testing.assert_array_equal(restored.transform(X), ae.transform(X))
     np.testing.assert_array_equal(restored.reconstruct(X), ae.reconstruct(X))
     np.testing.assert_array_equal(restored.forecast(X[:, :27]), ae.forecast(X[:, :27]))
+
+
+def test_means_are_the_average_output_over_real_steps(italy_power):
+    """A one-layer forward encoder's mean part is the mean of its outputs over time."""
+    X = italy_power[0][:6, :10]
+    ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="states_and_means").fit(X)
+    lstm = ae.encoder_.get_layer("encoder_lstm_0")
+    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
+    plain.build((None, None, 1))
+    plain.set_weights(lstm.get_weights())
+    outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
+    units = FAST["units"]
+    np.testing.assert_allclose(ae.transform(X)[:, 2 * units :], outputs.mean(axis=1), atol=1e-5)
+    # Padding: the mean of a shorter sequence is over its own steps only.
+    short = [x[:7] for x in X]
+    np.testing.assert_allclose(
+        ae.transform(short)[:, 2 * units :], outputs[:, :7].mean(axis=1), atol=1e-5
+    )
 
 
 def test_bad_code_is_rejected_before_anything_changes(italy_power):
