@@ -24,7 +24,9 @@ turn is normal, the detector is fitted on that class's training sequences and
 scores every test sequence; mean ROC AUC over the normal classes. Baselines
 on the flattened raw values, z-normalized per channel with the normal training
 data's statistics (the LSTM-AE detector gets the data as loaded, and its
-defaults): ``IsolationForest``, ``OneClassSVM``, ``LocalOutlierFactor(novelty=True)``.
+defaults; JapaneseVowels NaN-padded to its longest length, 29 steps, since the decoder
+generates as many steps as the longest training sequence): ``IsolationForest``,
+``OneClassSVM``, ``LocalOutlierFactor(novelty=True)``.
 
 ``--protocol cv`` evaluates every method by 3-fold stratified
 cross-validation *on the training split* instead (test data untouched): the
@@ -106,6 +108,14 @@ def fixed_length(X, width):
             for s in X
         ]
     )
+
+
+def nan_padded(sequences, width):
+    """A list of (length, C) sequences as one (n, width, C) array, NaN after each end."""
+    padded = np.full((len(sequences), width, sequences[0].shape[1]), np.nan)
+    for i, sequence in enumerate(sequences):
+        padded[i, : len(sequence)] = sequence
+    return padded
 
 
 def take(X, index):
@@ -209,6 +219,10 @@ def anomaly_aucs(X, y, Xe, ye, width, params, seed, seeded_only):
                     flat((fit - mean) / std),
                     flat((fixed_length(Xe, width) - mean) / std),
                 )
+            elif isinstance(X, list):
+                # The decoder generates as many steps as the longest training sequence: pad
+                # the normal sequences (NaN, masked) to the longest length to be scored.
+                fit, evaluate = nan_padded(X_normal, width), nan_padded(Xe, width)
             else:
                 fit, evaluate = X_normal, Xe
             start = time.perf_counter()

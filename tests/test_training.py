@@ -65,7 +65,8 @@ def test_step_loop_one_sample(toy_sequence, optimizer):
         toy_sequence, step_loop=False, epochs=20, shuffle=False, optimizer=optimizer
     )
     assert looped
-    assert_allclose(losses, expected_losses, rtol=1e-5)
+    # 20 dependent steps of float32 rounding (the fused kernels sum in another order).
+    assert_allclose(losses, expected_losses, rtol=3e-5)
     for weight, expected in zip(weights, expected_weights, strict=True):
         assert_allclose(weight, expected, rtol=1e-4, atol=1e-6)
 

@@ -32,7 +32,7 @@ def _decodable(fitted, sequences):
 def test_list_and_nan_padded_forms_give_the_same_features(fitted, vowels):
     X_test = _decodable(fitted, vowels[2])
     codes = fitted.transform(X_test)
-    assert codes.shape == (len(X_test), 16)
+    assert codes.shape == (len(X_test), 3 * 2 * 16)  # states and means, both directions
     np.testing.assert_allclose(
         fitted.transform(nan_padded(X_test, fitted.n_timesteps_)), codes, rtol=1e-5, atol=1e-6
     )
@@ -120,7 +120,8 @@ def test_outlier_detector_accepts_variable_lengths(vowels):
     detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mse", contamination=0.1)
     assert np.mean(detector.fit_predict(X_train) == -1) == pytest.approx(0.1, abs=0.02)
     with pytest.raises(ValueError, match="must share one length; X\\[0\\] has 20 steps"):
-        LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)  # mahalanobis, the default
+        LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis").fit(X_train)
+    assert LSTMAutoencoderOutlierDetector(**FAST).fit(X_train).scoring_ == "mse"  # "auto"
 
 
 @pytest.mark.parametrize(
