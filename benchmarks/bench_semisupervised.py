@@ -2,9 +2,9 @@
 
 Recordings are often cheap and labels not. ItalyPowerDemand (sktime ships
 it; nothing is downloaded) holds 1,096 days of Italian electricity demand,
-24 hourly values each, labelled by season (October to March, or April to September). Here only 30 days are labelled;
-another 600 are unlabelled; the remaining 466 are a test set that no model
-sees before it is scored.
+24 hourly values each, labelled by season (October to March, or April to
+September). Here only 30 days are labelled; another 600 are unlabelled; the
+remaining 466 are a test set that no model sees before it is scored.
 
 - The autoencoder learns, without labels, from the 630 days it may see (the
   30 labelled ones included), then is frozen (``FrozenEstimator``), so fitting
