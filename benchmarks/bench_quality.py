@@ -16,16 +16,16 @@ Features (test accuracy, train/test split as shipped):
 - ``MiniRocket`` (a strong *supervised* reference, not a target): sktime's
   MiniRocket features -> ``RidgeClassifierCV``.
 
-Raw-value methods take JapaneseVowels resampled (linear interpolation) to 29
-steps, its longest length; the LSTM-AE takes the sequences as a list.
+Raw-value methods take JapaneseVowels resampled (linear interpolation) to 26
+steps, its longest training length; the LSTM-AE takes the sequences as a list.
 
 Anomaly detection (one-class protocol of ``bench_anomaly.py``): each class in
 turn is normal, the detector is fitted on that class's training sequences and
 scores every test sequence; mean ROC AUC over the normal classes. Baselines
 on the flattened raw values, z-normalized per channel with the normal training
 data's statistics (the LSTM-AE detector gets the data as loaded, and its
-defaults; JapaneseVowels NaN-padded to its longest length, 29 steps, since the decoder
-generates as many steps as the longest training sequence): ``IsolationForest``,
+defaults; JapaneseVowels NaN-padded to the longest length to be scored, 29 steps, since
+the decoder generates as many steps as the longest training sequence): ``IsolationForest``,
 ``OneClassSVM``, ``LocalOutlierFactor(novelty=True)``.
 
 ``--protocol cv`` evaluates every method by 3-fold stratified
@@ -222,7 +222,8 @@ def anomaly_aucs(X, y, Xe, ye, width, params, seed, seeded_only):
             elif isinstance(X, list):
                 # The decoder generates as many steps as the longest training sequence: pad
                 # the normal sequences (NaN, masked) to the longest length to be scored.
-                fit, evaluate = nan_padded(X_normal, width), nan_padded(Xe, width)
+                longest = max(len(s) for s in X + Xe)
+                fit, evaluate = nan_padded(X_normal, longest), nan_padded(Xe, longest)
             else:
                 fit, evaluate = X_normal, Xe
             start = time.perf_counter()
