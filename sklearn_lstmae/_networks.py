@@ -165,25 +165,21 @@ def build_encoder(
     lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
     for i, n_units in enumerate(units):
         last = i == len(units) - 1
-        forward, *forward_states = _lstm(
-            n_units,
-            seeds,
-            name=f"encoder_lstm_{i}",
-            return_sequences=pool or not last,
-            return_state=True,
-            **lstm_kwargs,
-        )(x)
-        layer_states = forward_states
-        if bidirectional:
-            reverse = ReverseWithinLength(name=f"reverse_{i}")
-            backward, *backward_states = _lstm(
+
+        def encoder_lstm(name, n_units=n_units, last=last):
+            return _lstm(
                 n_units,
                 seeds,
-                name=f"encoder_backward_lstm_{i}",
+                name=name,
                 return_sequences=pool or not last,
                 return_state=True,
                 **lstm_kwargs,
-            )(reverse(x))
+            )
+
+        forward, *layer_states = encoder_lstm(f"encoder_lstm_{i}")(x)
+        if bidirectional:
+            reverse = ReverseWithinLength(name=f"reverse_{i}")
+            backward, *backward_states = encoder_lstm(f"encoder_backward_lstm_{i}")(reverse(x))
             layer_states = layer_states + backward_states
             if pool or not last:
                 realigned = ReverseWithinLength(name=f"realign_{i}")(backward)
