@@ -453,7 +453,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self._check_decodable(self._check_matches_fit(X, sequences))
         fitted = self.network_params_
         requested = self._network_params(fitted["n_timesteps"], fitted["n_channels"])
-        changed = [name for name in requested if requested[name] != fitted[name]]
+        # .get: a model pickled before an option existed was built without it.
+        changed = [name for name in requested if requested[name] != fitted.get(name)]
         if bool(self.standardize) != (getattr(self, "channel_mean_", None) is not None):
             changed.append("standardize")
         if changed:
