@@ -11,19 +11,20 @@ imported, so ``import sklearn_lstmae``, construction, ``get_params`` and
 
 from __future__ import annotations
 
-import functools
-import re
+import contextlib
+import copy
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sklearn_lstmae._inference import INFERENCE_BATCH_SIZE, predict
+from sklearn_lstmae._inference import predict
 from sklearn_lstmae._validation import check_sequences
 
 _OPTIMIZERS = {
@@ -51,66 +52,48 @@ def _n_train(n_samples, validation_split):
     return n_train
 
 
-def _shift_index(match, offset):
-    return str(int(match[1]) + offset)
+def _worst_if_not_finite(errors):
+    """Return ``errors`` (per sequence, lower is better) with NaN replaced by +inf."""
+    return np.where(np.isnan(errors), np.inf, errors)
 
 
-def _streamed(method):
-    """Run an inference ``method(X)`` on large arrays ``INFERENCE_BATCH_SIZE`` rows at a time.
+# The widest LSTM or bottleneck accepted: 4 * 4096**2 weights (64M) per LSTM
+# already take 256 MB, three times that with Adam's moments. Larger requests
+# are refused before anything is allocated, rather than exhausting memory.
+MAX_WIDTH = 4096
 
-    Arrays with more rows (a ``numpy.memmap`` larger than memory, say) are
-    validated, converted and processed one slice at a time, so the memory
-    used besides the result is bounded by the slice, not the data. Errors
-    name rows by their index in the whole ``X``.
-    """
 
-    @functools.wraps(method)
-    def wrapper(self, X, *args, **kwargs):
-        shape = () if isinstance(X, list | tuple) else tuple(getattr(X, "shape", ()))
-        n_rows = shape[0] if shape else 0
-        if n_rows <= INFERENCE_BATCH_SIZE:
-            return method(self, X, *args, **kwargs)
-        check_is_fitted(self)
-        rows = X.iloc if hasattr(X, "iloc") else X
-        result = None
-        for start in range(0, n_rows, INFERENCE_BATCH_SIZE):
-            try:
-                part = method(self, rows[start : start + INFERENCE_BATCH_SIZE], *args, **kwargs)
-            except ValueError as error:
-                shift = functools.partial(_shift_index, offset=start)
-                message = re.sub(r"(?<=X\[)(\d+)(?=\])", shift, str(error))
-                raise ValueError(message) from None
-            if result is None:  # allocated once: no list of parts to concatenate
-                result = np.empty((n_rows, *part.shape[1:]), dtype=part.dtype)
-            result[start : start + part.shape[0]] = part
-        return result
+class _Interval(Interval):
+    """scikit-learn's ``Interval`` that refuses booleans (``True`` is not a count)."""
 
-    return wrapper
+    def is_satisfied_by(self, val):
+        """Return whether ``val`` is a number (not a bool) in the interval."""
+        return not isinstance(val, bool | np.bool_) and super().is_satisfied_by(val)
 
 
 class _BaseLSTMAutoencoder(BaseEstimator):
     """Base class of the LSTM autoencoder estimators (not public)."""
 
     _parameter_constraints: dict = {
-        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "units": [_Interval(Integral, 1, MAX_WIDTH, closed="both"), tuple, list],
+        "latent_dim": [_Interval(Integral, 1, MAX_WIDTH, closed="both"), None],
         "bidirectional": ["boolean"],
         "code": [StrOptions({"last_hidden", "all_states", "states_and_means"})],
         "standardize": ["boolean"],
         "activation": [str],
-        "future_steps": [Interval(Integral, 0, None, closed="left")],
+        "future_steps": [_Interval(Integral, 0, None, closed="left")],
         "reverse_reconstruction": ["boolean"],
-        "prediction_weight": [Interval(Real, 0, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "prediction_weight": [_Interval(Real, 0, None, closed="left")],
+        "dropout": [_Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [_Interval(Real, 0, 1, closed="left")],
+        "epochs": [_Interval(Integral, 1, None, closed="left")],
+        "batch_size": [_Interval(Integral, 1, None, closed="left")],
         "optimizer": [StrOptions(_OPTIMIZERS), HasMethods(["apply_gradients", "get_config"])],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "learning_rate": [_Interval(Real, 0, None, closed="neither")],
+        "validation_split": [_Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 1, None, closed="left")],
-        "min_delta": [Interval(Real, 0, None, closed="left")],
+        "patience": [_Interval(Integral, 1, None, closed="left")],
+        "min_delta": [_Interval(Real, 0, None, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -194,18 +177,11 @@ class _BaseLSTMAutoencoder(BaseEstimator):
     def _network_params(self, n_timesteps, n_channels):
         """Check the architecture parameters against the data; return builder kwargs."""
         units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)
-        if not units or any(
-            isinstance(u, bool) or not isinstance(u, Integral) or u < 1 for u in units
-        ):
+        width = _Interval(Integral, 1, MAX_WIDTH, closed="both")
+        if not units or not all(width.is_satisfied_by(u) for u in units):
             raise ValueError(
-                "units must be a positive int or a non-empty tuple of positive ints; "
-                f"got {self.units!r}."
-            )
-        if self.future_steps >= n_timesteps:
-            raise ValueError(
-                f"future_steps={self.future_steps} must be smaller than the sequence length "
-                f"n_timesteps={n_timesteps} (n_features={n_timesteps} as scikit-learn counts "
-                "them): the encoder needs at least one observed step."
+                "units must be a positive int or a non-empty tuple of positive ints, each "
+                f"at most {MAX_WIDTH}; got {self.units!r}."
             )
         import keras
 
@@ -230,15 +206,50 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             "reverse_reconstruction": bool(self.reverse_reconstruction),
         }
 
-    def _check_fitted_sequences(self, X):
+    def _check_fitted_sequences(self, X, first_row=0):
         """Validate ``X`` against the fitted model; return :class:`Sequences`.
 
         Arrays must have the fitted width (``n_features_in_``), as for any
         scikit-learn estimator; NaN right padding makes room for shorter
-        sequences. A list of sequences may have any lengths.
+        sequences. A list of sequences may have any lengths. ``first_row``:
+        the index of ``X[0]`` in the caller's input, for error messages.
         """
         check_is_fitted(self)
-        return self._check_matches_fit(X, check_sequences(X, estimator=self))
+        sequences = check_sequences(X, estimator=self, first_row=first_row)
+        return self._check_matches_fit(X, sequences)
+
+    # Bytes of memory per value (step and channel) of a sequence that inference
+    # uses at once: float32 copies of the input, the network's input and
+    # output, float64 errors and their squares.
+    _BYTES_PER_VALUE = 48
+
+    def _in_chunks(self, compute, X):
+        """Return ``compute(X, first_row=0)``; for large arrays, one chunk of rows at a time.
+
+        Chunks hold as many rows as fit in scikit-learn's ``working_memory``
+        (``sklearn.set_config`` or ``config_context``; at least one row). Each
+        chunk is validated, converted and processed alone, so the memory
+        used besides the result does not grow with the data (a
+        ``numpy.memmap`` larger than memory, say). Lists are processed whole.
+        """
+        shape = () if isinstance(X, list | tuple) else tuple(getattr(X, "shape", ()))
+        if len(shape) < 2:
+            return compute(X, 0)
+        check_is_fitted(self)
+        values_per_row = int(np.prod(shape[1:]))
+        if len(shape) == 2:
+            values_per_row *= self.n_channels_  # univariate: 1 channel; else a wrong width
+        chunk_rows = get_chunk_n_rows(row_bytes=max(1, self._BYTES_PER_VALUE * values_per_row))
+        if chunk_rows >= shape[0]:
+            return compute(X, 0)
+        rows = X.iloc if hasattr(X, "iloc") else X
+        result = None
+        for chunk in gen_batches(shape[0], chunk_rows):
+            part = compute(rows[chunk], chunk.start)
+            if result is None:  # allocated once: no list of parts to concatenate
+                result = np.empty((shape[0], *part.shape[1:]), dtype=part.dtype)
+            result[chunk] = part
+        return result
 
     def _check_matches_fit(self, X, sequences):
         """Check validated ``sequences`` (from ``X``) against the fitted width and channels."""
@@ -266,7 +277,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         if too_long.size:
             i = too_long[0]
             raise ValueError(
-                f"X[{i}] has {sequences.lengths[i]} steps, but the decoder generates "
+                f"X[{sequences.first_row + i}] has {sequences.lengths[i]} steps, but the "
+                f"decoder generates "
                 f"n_timesteps_={self.n_timesteps_}: reconstructing (or training on) longer "
                 "sequences needs a model fitted on them. transform encodes any length."
             )
@@ -299,6 +311,20 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         scale = np.where(std > np.finfo(np.float32).eps * np.maximum(1.0, np.abs(mean)), std, 1.0)
         return mean.astype(np.float32), scale.astype(np.float32)
 
+    @staticmethod
+    def _check_longer_than_future(sequences, future_steps):
+        """Reject sequences with no observed step before the ``future_steps`` predicted ones."""
+        too_short = np.flatnonzero(sequences.lengths <= future_steps)
+        if too_short.size:
+            i = too_short[0]
+            length = sequences.lengths[i]
+            counted = "" if sequences.is_list else f" (n_features={length} in an array)"
+            raise ValueError(
+                f"future_steps={future_steps} must be smaller than the sequence length: "
+                f"X[{sequences.first_row + i}] has {length} steps{counted}, and the composite "
+                "model needs at least one observed step before the ones it predicts."
+            )
+
     def _observed(self, sequences, width=None):
         """Return the encoder input: each sequence without its last ``future_steps`` steps.
 
@@ -307,14 +333,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         k = self.network_params_["future_steps"]
         values = self._to_network(sequences.values)
         if k:
-            too_short = np.flatnonzero(sequences.lengths <= k)
-            if too_short.size:
-                i = too_short[0]
-                raise ValueError(
-                    f"X[{i}] has {sequences.lengths[i]} steps, but the composite model "
-                    f"(future_steps={k}) needs more than {k}: an observed window, then the "
-                    f"{k} steps it predicts."
-                )
+            self._check_longer_than_future(sequences, k)
             values = values[:, :-k].copy()
             values[np.arange(values.shape[1]) >= (sequences.lengths - k)[:, None]] = np.nan
         if width is not None and values.shape[1] < width:
@@ -439,6 +458,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         names_and_width = sequences.values[:, :, 0] if sequences.is_list else X
         validate_data(self, names_and_width, reset=True, skip_check_array=True)
         self._random_state = random_state
+        self._model_seed = seed
         self.model_ = model
         self.network_params_ = network_params
         self.n_timesteps_, self.n_channels_ = sequences.max_length, sequences.n_channels
@@ -464,6 +484,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             )
 
     def _train(self, sequences, *, epochs, validation_split, early_stopping):
+        """Train ``model_`` on ``sequences``; return the :class:`TrainingResult`."""
         from sklearn_lstmae._training import take, train_epochs
 
         x, y, masks = self._training_arrays(sequences)
@@ -503,12 +524,16 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=3,
             )
+        return result
 
     def _check_training_data(self, sequences):
         """Reject training data before any state changes (a hook for subclasses)."""
 
-    def _calibrate(self, sequences):
-        """Set what depends on the trained model and the training data (a hook)."""
+    def _calibrate(self, sequences, *, partial=False):
+        """Set what depends on the trained model and the training data (a hook).
+
+        ``partial``: ``sequences`` is one more chunk of ``partial_fit``.
+        """
 
     def _prepare_training(self, X, *, warm, validation_split=0.0):
         """Validate training data; initialize the model unless training continues.
@@ -522,15 +547,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         if warm and hasattr(self, "model_"):
             self._check_warm_start(X, sequences)
         else:
-            if self.future_steps and np.any(sequences.lengths <= self.future_steps):
-                i = np.flatnonzero(sequences.lengths <= self.future_steps)[0]
-                length = sequences.lengths[i]
-                counted = "" if sequences.is_list else f" (n_features={length} in an array)"
-                raise ValueError(
-                    f"future_steps={self.future_steps} must be smaller than the sequence length: "
-                    f"X[{i}] has {length} steps{counted}, and the encoder needs at least one "
-                    "observed step before the predicted ones."
-                )
+            self._check_longer_than_future(sequences, self.future_steps)
             self._initialize(X, sequences)
         return sequences
 
@@ -553,17 +570,13 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self : object
             The fitted estimator.
         """
-        sequences = self._prepare_training(
-            X, warm=self.warm_start, validation_split=self.validation_split
-        )
-        self._train(
-            sequences,
+        return self._fit_all_or_nothing(
+            X,
+            warm=self.warm_start,
             epochs=self.epochs,
             validation_split=self.validation_split,
             early_stopping=self.early_stopping,
         )
-        self._calibrate(sequences)
-        return self
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
@@ -585,17 +598,65 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self : object
             The estimator.
         """
-        sequences = self._prepare_training(X, warm=True)
-        self._train(sequences, epochs=1, validation_split=0.0, early_stopping=False)
-        self._calibrate(sequences)
+        return self._fit_all_or_nothing(
+            X, warm=True, epochs=1, validation_split=0.0, early_stopping=False, partial=True
+        )
+
+    def _fit_all_or_nothing(self, X, *, warm, partial=False, **training):
+        """Validate, train and calibrate; a call that fails changes nothing.
+
+        An exception (bad data, a diverged loss, an error in the calibration)
+        or a second interrupt gives the estimator back the state it had before
+        the call: attributes, weights, optimizer state, random state. A first
+        interrupt (Ctrl-C) keeps the epochs completed so far, if any: the
+        model is calibrated for them, then ``KeyboardInterrupt`` propagates
+        (a search or a script stops; the estimator is consistent).
+        """
+        with self._undo_on_failure():
+            sequences = self._prepare_training(
+                X, warm=warm, validation_split=training["validation_split"]
+            )
+            result = self._train(sequences, **training)
+            if result.interrupted and result.n_epochs == 0:
+                raise KeyboardInterrupt("Training was interrupted before its first epoch ended.")
+            self._calibrate(sequences, partial=partial)
+        if result.interrupted:
+            raise KeyboardInterrupt(
+                f"Training was interrupted; the model keeps the {result.n_epochs} epochs this "
+                f"call completed (n_iter_={self.n_iter_})."
+            )
         return self
+
+    @contextlib.contextmanager
+    def _undo_on_failure(self):
+        """Restore the estimator's state if the body raises (anything, interrupts included)."""
+        saved = dict(vars(self))
+        history = copy.deepcopy(saved.get("history_"))
+        random_state = saved.get("_random_state")
+        random_state_state = None if random_state is None else random_state.get_state()
+        weights = None
+        if "model_" in saved:
+            from sklearn_lstmae._training import VariableSnapshot
+
+            weights = VariableSnapshot(saved["model_"])
+        try:
+            yield
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            if history is not None:
+                self.history_ = history
+            if random_state is not None:
+                random_state.set_state(random_state_state)
+            if weights is not None:
+                weights.restore()
+            raise
 
     # ---------------------------------------------------------------- scoring
     def _errors(self, sequences):
         """Return signed errors, float64 (n, width, c); NaN after each sequence's end."""
         return self._outputs(sequences).astype(np.float64) - sequences.values
 
-    @_streamed
     def reconstruction_error(self, X):
         """Squared reconstruction error of every time step and channel.
 
@@ -618,10 +679,12 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             Squared errors in the form of ``X``: an array of its shape (NaN
             where ``X`` is padding) or a list of per-sequence arrays.
         """
-        sequences = self._check_fitted_sequences(X)
+        return self._in_chunks(self._reconstruction_error, X)
+
+    def _reconstruction_error(self, X, first_row):
+        sequences = self._check_fitted_sequences(X, first_row)
         return self._in_input_form(np.square(self._errors(sequences)), sequences)
 
-    @_streamed
     def reconstruct(self, X):
         """Reconstruct sequences: encode, then decode, in one pass.
 
@@ -639,16 +702,23 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             of each observed window followed by the prediction of the
             ``future_steps`` after it.
         """
-        sequences = self._check_fitted_sequences(X)
+        return self._in_chunks(self._reconstruct, X)
+
+    def _reconstruct(self, X, first_row):
+        sequences = self._check_fitted_sequences(X, first_row)
         return self._in_input_form(self._outputs(sequences), sequences)
 
     @staticmethod
     def _mse(errors, sequences):
-        """Return the mean squared error over the real steps and channels of each sequence."""
-        squared_sum = np.nansum(np.square(errors), axis=(1, 2))
-        return squared_sum / (sequences.lengths * sequences.n_channels)
+        """Return the mean squared error over the real steps and channels of each sequence.
 
-    @_streamed
+        A non-finite output at a real step (a model that overflowed) gives an
+        infinite error, never a small one.
+        """
+        real = np.arange(errors.shape[1]) < sequences.lengths[:, None]
+        squared_sum = np.sum(np.square(errors), axis=(1, 2), where=real[:, :, None])
+        return _worst_if_not_finite(squared_sum / (sequences.lengths * sequences.n_channels))
+
     def score_samples(self, X):
         """Negative mean squared reconstruction error of each sequence.
 
@@ -668,7 +738,10 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         scores : ndarray of shape (n_samples,)
             Greater is better (0 is a perfect reconstruction).
         """
-        sequences = self._check_fitted_sequences(X)
+        return self._in_chunks(self._score_samples, X)
+
+    def _score_samples(self, X, first_row):
+        sequences = self._check_fitted_sequences(X, first_row)
         return -self._mse(self._errors(sequences), sequences)
 
     # ------------------------------------------------------------ persistence

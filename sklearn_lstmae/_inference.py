@@ -37,6 +37,8 @@ import weakref
 
 import numpy as np
 
+from sklearn_lstmae._quiet import no_retracing_warnings
+
 # Samples per call; bounds the working memory independently of the data size.
 INFERENCE_BATCH_SIZE = 1024
 # Samples per call of the TensorFlow graph on CPU. Its fused LSTM kernel writes
@@ -149,6 +151,7 @@ def compiled_forward(model, *, jit=False):
     return functions[key]
 
 
+@no_retracing_warnings()
 def predict(model, x: np.ndarray, *, batch_size: int | None = None, jit: bool = False):
     """Run ``model`` on ``x``, ``batch_size`` samples at a time.
 

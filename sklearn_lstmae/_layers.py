@@ -21,10 +21,12 @@ import functools
 
 import keras
 
-try:  # Keras's generic RNN loop (what keras.layers.LSTM runs off cuDNN); not public API
-    from keras.src.backend import rnn as _keras_rnn
-except ImportError:  # pragma: no cover - a Keras that moved it: plain LSTM behaviour
-    _keras_rnn = None
+from sklearn_lstmae._compat import (
+    LSTMInnerLoopHook,
+    block_lstm,
+    keras_rnn_loop,
+    private_apis_enabled,
+)
 
 __all__ = [
     "FusedLSTM",
@@ -145,7 +147,7 @@ class NaNMask(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="sklearn_lstmae")
-class RepeatedInputLSTM(keras.layers.LSTM):
+class RepeatedInputLSTM(LSTMInnerLoopHook):
     """An LSTM layer for inputs that are the same vector at every step.
 
     A decoder reads its code repeated over time (``RepeatVector``), so the
@@ -161,17 +163,18 @@ class RepeatedInputLSTM(keras.layers.LSTM):
     ``go_backwards`` or ``unroll``, the layer is exactly ``keras.layers.LSTM``.
     """
 
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        """Run the LSTM over ``sequences``; see the class docstring."""
+    def fast_inner_loop(self, sequences, initial_state, mask, training):
+        """Run the LSTM over ``sequences``, or return None; see the class docstring."""
+        rnn_loop = keras_rnn_loop()
         if (
-            _keras_rnn is None
+            rnn_loop is None
             or mask is not None
             or self.go_backwards
             or self.unroll
             or (training and (self.dropout or self.recurrent_dropout))
             or cudnn_may_run()
         ):
-            return super().inner_loop(sequences, initial_state, mask, training=training)
+            return None
         ops = keras.ops
         cell = self.cell
         projected = ops.matmul(sequences[:, 0], cell.kernel)
@@ -190,7 +193,7 @@ class RepeatedInputLSTM(keras.layers.LSTM):
 
         # The loop only needs the time axis of its input: one channel of it
         # (the full width would be sliced, and its zero gradient stacked, per step).
-        return _keras_rnn(
+        return rnn_loop(
             step,
             sequences[:, :, :1],
             list(initial_state),
@@ -200,7 +203,7 @@ class RepeatedInputLSTM(keras.layers.LSTM):
 
 
 @keras.saving.register_keras_serializable(package="sklearn_lstmae")
-class FusedLSTM(keras.layers.LSTM):
+class FusedLSTM(LSTMInnerLoopHook):
     """An LSTM layer that runs a whole sequence in one TensorFlow kernel.
 
     Off cuDNN, Keras's LSTM is a ``tf.while_loop`` of a dozen small ops per
@@ -220,10 +223,10 @@ class FusedLSTM(keras.layers.LSTM):
     :func:`xla_compatible_lstms` (XLA cannot compile the kernel).
     """
 
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        """Run the LSTM over ``sequences``; see the class docstring."""
+    def fast_inner_loop(self, sequences, initial_state, mask, training):
+        """Run the LSTM over ``sequences``, or return None; see the class docstring."""
         if not self._fused_kernel_applies(sequences, training):
-            return super().inner_loop(sequences, initial_state, mask, training=training)
+            return None
         # Keras's model-level jit_compile="auto" must not pick XLA (as for cuDNN).
         self.supports_jit = False
         h0, c0 = initial_state
@@ -233,6 +236,7 @@ class FusedLSTM(keras.layers.LSTM):
         cell = self.cell
         return (
             keras.backend.backend() == "tensorflow"
+            and private_apis_enabled()
             and not _XLA_COMPATIBLE.get()
             and not (self.go_backwards or self.unroll or self.zero_output_for_mask)
             and not (training and (self.dropout or self.recurrent_dropout))
@@ -250,30 +254,6 @@ def _icfo(tensor):
 
     i, f, c, o = tf.split(tensor, 4, axis=-1)
     return tf.concat([i, c, f, o], axis=-1)
-
-
-def _block_lstm_kernel(weights, bias, x, h0, c0):
-    """Return the cell states and outputs ``(time, rows, units)`` of ``BlockLSTM``."""
-    import tensorflow as tf
-
-    no_peephole = tf.zeros([h0.shape[-1]], h0.dtype)
-    # BlockLSTM (gates i, c, f, o), not BlockLSTMV2 (Keras's order i, f, c, o):
-    # TensorFlow registers V1's gradient for V2, which mixes up the gates.
-    _, cs, _, _, _, _, h = tf.raw_ops.BlockLSTM(
-        seq_len_max=tf.shape(x, out_type=tf.int64)[0],
-        x=x,
-        cs_prev=c0,
-        h_prev=h0,
-        w=weights,
-        wci=no_peephole,
-        wcf=no_peephole,
-        wco=no_peephole,
-        b=bias,
-        forget_bias=0.0,
-        cell_clip=-1.0,  # no clipping
-        use_peephole=False,
-    )
-    return cs, h
 
 
 def _last_steps(lengths):
@@ -315,7 +295,7 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
     # Only what is returned is joined: the final states, and the outputs with
     # return_sequences (not the cell states of every step).
     (cs_1, h_1), (cs_2, h_2) = (
-        _block_lstm_kernel(weights, bias, x[:, rows], h0[rows], c0[rows]) for rows in row_halves
+        block_lstm(x[:, rows], h0[rows], c0[rows], weights, bias) for rows in row_halves
     )
     if mask is None:
         h_last, c_last = joined(h_1[-1], h_2[-1]), joined(cs_1[-1], cs_2[-1])

@@ -12,7 +12,8 @@ from sklearn.metrics import precision_recall_curve, roc_curve
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sklearn_lstmae._base import _BaseLSTMAutoencoder, _streamed
+from sklearn_lstmae._base import _BaseLSTMAutoencoder, _worst_if_not_finite
+from sklearn_lstmae._calibration_sample import CalibrationSample
 
 
 class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
@@ -285,7 +286,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """Scores (higher is more normal) from the signed errors of ``sequences``."""
         if not hasattr(self, "error_covariance_"):
             return -self._mse(errors, sequences)
-        return -self._mahalanobis(np.abs(errors), sequences.lengths)
+        return -_worst_if_not_finite(self._mahalanobis(np.abs(errors), sequences.lengths))
 
     def _mahalanobis(self, errors, lengths):
         """Squared Mahalanobis distances of error vectors from the training Gaussian.
@@ -336,23 +337,52 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
                 "can still be scored)."
             )
 
-    def _calibrate(self, sequences):
-        """Fit the error model and ``offset_`` on the training sequences."""
-        errors = self._errors(sequences)  # one pass over the training data
+    def _initialize(self, X, sequences):
+        super()._initialize(X, sequences)
+        self._calibration_sample = None  # started by _calibrate
+
+    def _calibrate(self, sequences, *, partial=False):
+        """Fit the error model and ``offset_`` to the training data.
+
+        ``fit`` calibrates on its ``X``. ``partial_fit`` calibrates on a
+        uniform sample of every sequence trained on since the model was
+        created (all of them, up to 1,000; see :mod:`._calibration_sample`),
+        scored by the current model.
+        """
+        sample = getattr(self, "_calibration_sample", None)
+        if sample is None:  # a fresh model, or one pickled before samples were kept
+            seed = getattr(self, "_model_seed", 0)
+            sample = CalibrationSample.empty(self.n_timesteps_, self.n_channels_, seed)
+        self._calibration_sample = sample.add(sequences)
+        if partial:
+            sequences = self._calibration_sample.sequences()
+        errors = self._errors(sequences)  # one pass over the calibration data
         self.scoring_ = self._resolved_scoring(sequences)
         if self.scoring_ == "mahalanobis":
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
+            if not np.isfinite(vectors).all():
+                self._reject_non_finite(np.isfinite(vectors).all(axis=1))
             self.error_covariance_ = LedoitWolf().fit(vectors)
         elif hasattr(self, "error_covariance_"):
             del self.error_covariance_  # a warm start switched to scoring="mse"
         scores = self._scores(errors, sequences)
+        if not np.isfinite(scores).all():
+            self._reject_non_finite(np.isfinite(scores))
         if self.contamination == "auto":
             q1, q3 = np.percentile(scores, [25, 75])
             self.offset_ = float(q1 - 1.5 * (q3 - q1))
         else:
             self.offset_ = float(np.percentile(scores, 100.0 * self.contamination))
 
-    @_streamed
+    @staticmethod
+    def _reject_non_finite(finite):
+        i = np.flatnonzero(~finite)[0]
+        raise ValueError(
+            f"The trained model's output for training sequence {i} is not finite, so no "
+            "threshold can be set; the call changed nothing. Scale the input "
+            "(standardize=True) or lower learning_rate."
+        )
+
     def score_samples(self, X):
         """Score the normality of each sequence: the lower, the more abnormal.
 
@@ -370,7 +400,10 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             squared Mahalanobis distance of the error vector
             (``scoring="mahalanobis"``).
         """
-        sequences = self._check_fitted_sequences(X)
+        return self._in_chunks(self._score_samples, X)
+
+    def _score_samples(self, X, first_row):
+        sequences = self._check_fitted_sequences(X, first_row)
         return self._scores(self._errors(sequences), sequences)
 
     def decision_function(self, X):

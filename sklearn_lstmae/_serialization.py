@@ -4,33 +4,32 @@ Keras 3 pickles models through its ``.keras`` archive format, and scikeras
 replaces ``keras.Model.__reduce__`` on import with a variant that loads
 without our custom layers. The estimators therefore serialize ``model_``
 themselves (in ``__getstate__``), so pickling behaves the same whether or not
-scikeras has been imported. Nothing touches the file system.
+scikeras has been imported. Loading runs in Keras's safe mode (no Lambda
+layer, no unregistered class).
 """
 
 from __future__ import annotations
 
-import io
-
-import keras
-from keras.src.saving import saving_lib
-
-from sklearn_lstmae._layers import FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime
+from sklearn_lstmae import _compat
+from sklearn_lstmae._layers import (
+    FusedLSTM,
+    NaNMask,
+    RepeatedInputLSTM,
+    ReverseTime,
+    ReverseWithinLength,
+)
 
 _CUSTOM_OBJECTS = {
     f"sklearn_lstmae>{layer.__name__}": layer
-    for layer in (FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime)
+    for layer in (FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime, ReverseWithinLength)
 }
 
 
-def model_to_bytes(model: keras.Model) -> bytes:
+def model_to_bytes(model) -> bytes:
     """Serialize ``model`` (architecture, weights, optimizer state) to bytes."""
-    buffer = io.BytesIO()
-    saving_lib.save_model(model, buffer)
-    return buffer.getvalue()
+    return _compat.model_to_bytes(model)
 
 
-def model_from_bytes(data: bytes) -> keras.Model:
+def model_from_bytes(data: bytes):
     """Rebuild a model serialized by :func:`model_to_bytes`, compiled."""
-    return saving_lib.load_model(
-        io.BytesIO(data), custom_objects=_CUSTOM_OBJECTS, compile=True, safe_mode=True
-    )
+    return _compat.model_from_bytes(data, _CUSTOM_OBJECTS)

@@ -1,50 +1,49 @@
-"""The training loop shared by the estimators.
+"""The training loop shared by the estimators (it runs Keras models, not estimators).
 
-Training runs mini-batches drawn from a ``numpy.random.RandomState`` owned by
-the estimator. On TensorFlow (one replica, no per-batch progress bar), once a
-model trains for ``LOOP_MIN_STEPS`` steps in one call, many steps run in one
-call of a ``tf.function`` holding a ``tf.while_loop`` over the training step
-(see :func:`_step_loop`; Grappler makes one pass over it, see
-:func:`_one_pass_graph_optimization`), at most ``STEPS_PER_CALL`` steps and
-``ROWS_PER_CALL`` rows per call: the steps of one epoch when epochs are
-watched (validation loss, early stopping, ``verbose=2``), else of several
-epochs. Per-epoch results (history, loss checks, callbacks' epoch events) are
-the same either way; an interrupt (Ctrl-C) takes effect when the running
-call returns, and epochs that call trained but did not finish recording are
-not counted. Otherwise (shorter training, other backends, several replicas,
-``verbose=1``), one ``train_on_batch`` call per mini-batch. Compared with
-calling ``keras.Model.fit``, this
+:func:`train_epochs` is an epoch loop around three pieces:
+
+- a step runner (:func:`step_runner`): :class:`PerBatchSteps`, one
+  ``train_on_batch`` call per mini-batch (any backend); :class:`DistributedSteps`,
+  the same with each batch split into equal shares, one per replica of a
+  ``tf.distribute`` strategy; :class:`CompiledLoopSteps`, on TensorFlow, once a
+  model trains for ``LOOP_MIN_STEPS`` steps in one call, many steps in one
+  call of a ``tf.function`` holding a ``tf.while_loop`` over the training step
+  (:func:`_step_loop`), at most ``STEPS_PER_CALL`` steps and ``ROWS_PER_CALL``
+  rows per call: the steps of one epoch when epochs are watched (validation
+  loss, early stopping, ``verbose``), else of several epochs;
+- :class:`EarlyStopper`: the best monitored loss, the epochs without
+  improvement, the best weights (in memory; no file is written);
+- :class:`VariableSnapshot`: the values of the model's and the optimizer's
+  variables, so an interrupt (Ctrl-C) rolls the model back to the last epoch
+  recorded.
+
+Compared with calling ``keras.Model.fit``, this
 
 - makes shuffling reproducible without touching any global seed (Keras's own
   shuffle draws from TensorFlow's global random state),
 - works the same way on every Keras backend,
 - avoids ``fit``'s per-call and per-epoch set-up cost (data adapters, epoch
-  iterators) and, in the step loop, ``train_on_batch``'s cost per step
-  (about 2 ms on two CPU cores, more than the arithmetic of small models),
+  iterators) and, in the step loop, ``train_on_batch``'s cost per step (more
+  than the arithmetic of small models on CPU),
 - keeps every batch the same shape, so the training step compiles once: a
   short last batch is filled up with rows of weight 0, and per-step weights
   make the loss the mean over the real steps of the real rows (a masked MSE,
   exactly the loss and gradient of the short batch without filler), and
-- gives epoch-level control for ``partial_fit``, ``warm_start`` and early
-  stopping that keeps the best weights in memory.
-
-Under a ``tf.distribute`` strategy with several replicas, each batch is split
-into equal shares, one per replica (see :func:`distribute_batch`).
+- gives epoch-level control for ``partial_fit``, ``warm_start``, early
+  stopping and interrupts.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import math
-import warnings
 import weakref
 from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 
-from sklearn_lstmae._fused_adam import apply_fused_adam, fused_adam_applies
-from sklearn_lstmae._layers import cudnn_may_run
+from sklearn_lstmae._quiet import no_retracing_warnings
 
 # Training steps per call of the step loop, at most: bounds how long an
 # interrupt (Ctrl-C) waits.
@@ -68,6 +67,7 @@ class TrainingResult:
     n_epochs: int = 0
     stopped_early: bool = False
     best_loss: float = math.inf
+    interrupted: bool = False
 
 
 def take(y, index):
@@ -105,24 +105,6 @@ def _replicas(model) -> int:
     return 1 if strategy is None else strategy.num_replicas_in_sync
 
 
-def _train_on_batch(model, x, y, sample_weight, n_replicas):
-    """One gradient step; with several replicas, each one gets an equal share of rows.
-
-    ``train_on_batch`` would hand every replica the whole batch: as many
-    copies of the same work. Here the batch becomes a distributed value, one
-    contiguous share per replica, which Keras's training function accepts
-    like a batch from a distributed dataset.
-    """
-    if n_replicas == 1:
-        return model.train_on_batch(x, y, sample_weight=sample_weight)
-    model.make_train_function()
-    model.reset_metrics()
-    logs = model.train_function(
-        iter([distribute_batch(model.distribute_strategy, (x, y, sample_weight))])
-    )
-    return float(logs["loss"])
-
-
 def _run_steps(model, x, y, masks, steps):
     """Train on ``steps`` (``(index, n_real)`` pairs from :func:`_batches`) in one call.
 
@@ -138,8 +120,7 @@ def _run_steps(model, x, y, masks, steps):
         else np.stack(weights)
     )
     batches = (x[index], take(y, index), weights)
-    with _one_pass_graph_optimization():
-        return _step_loop(model, batches)(*batches).numpy()
+    return _step_loop(model, batches)(*batches).numpy()
 
 
 def _loop_losses(model, x, y, masks, plans):
@@ -163,9 +144,8 @@ def _step_loop(model, batches):
     (inputs, targets, and per-step sample weights as for ``train_on_batch``),
     runs one training step per batch in a ``tf.while_loop`` and returns the
     losses, one per step. Each step is ``train_on_batch``'s: forward pass,
-    ``compute_loss``, gradients and one optimizer update (for plain Adam, the
-    default, by TensorFlow's fused kernel: see :mod:`._fused_adam`); the
-    results agree with it to float32 rounding. The signature leaves the
+    ``compute_loss``, gradients and one optimizer update; the results agree
+    with it to float32 rounding. The signature leaves the
     number of batches open. The first batch shape a model trains on stays
     static: with an open batch size, shapes are computed at run time and a
     step of a small model takes about a quarter longer. Any other batch size
@@ -207,12 +187,7 @@ def _make_step_loop(model_ref, signature):
                     x=batch_x, y=batch_y, y_pred=y_pred, sample_weight=batch_w, training=True
                 )
                 scaled = model.optimizer.scale_loss(loss)
-            grads = tape.gradient(scaled, variables)
-            if fused_adam_applies(model.optimizer, variables, grads):
-                with tf.control_dependencies([apply_fused_adam(model.optimizer, grads, variables)]):
-                    loss = tf.identity(loss)
-            else:
-                model.optimizer.apply(grads, variables)
+            model.optimizer.apply(tape.gradient(scaled, variables), variables)
             return i + 1, losses.write(i, tf.cast(loss, tf.float32))
 
         n_steps = tf.shape(x)[0]
@@ -221,42 +196,6 @@ def _make_step_loop(model_ref, signature):
         return losses.stack()
 
     return loop
-
-
-@contextlib.contextmanager
-def _one_pass_graph_optimization():
-    """Let TensorFlow's graph optimizer (Grappler) make one pass over functions called here.
-
-    Grappler optimizes a function's graph on its first call. For the step
-    loop of a small model that took about 0.3 s, a sixth of the tutorial's
-    300-epoch fit, in two passes of which the second changed little, and
-    three passes that changed nothing on CPU (layout and memory: GPU
-    rewrites; remapping: one fused op). On CPU, this skips the second pass
-    and those three; runs are as fast and results the same. The setting is
-    this thread's, for the duration of the call, as ``tf.function`` reads it.
-    With a GPU, TensorFlow's default optimization is left alone.
-    """
-    try:  # not public API: without it, TensorFlow's default optimization
-        from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
-        from tensorflow.python.eager import context
-    except ImportError:  # pragma: no cover - a TensorFlow that moved them
-        context = None
-    if context is None or cudnn_may_run():  # cudnn_may_run: TensorFlow with a GPU
-        yield
-        return
-    eager = context.context()
-    options = eager.function_call_options
-    config = config_pb2.ConfigProto.FromString(options.config_proto_serialized)
-    rewrite = config.graph_options.rewrite_options
-    rewrite.meta_optimizer_iterations = rewriter_config_pb2.RewriterConfig.ONE
-    rewrite.layout_optimizer = rewriter_config_pb2.RewriterConfig.OFF
-    rewrite.memory_optimization = rewriter_config_pb2.RewriterConfig.NO_MEM_OPT
-    rewrite.remapping = rewriter_config_pb2.RewriterConfig.OFF
-    eager.function_call_options = context.FunctionCallOptions(options.executor_type, config)
-    try:
-        yield
-    finally:
-        eager.function_call_options = options
 
 
 def distribute_batch(strategy, batch):
@@ -302,6 +241,151 @@ def evaluate(model: keras.Model, x: np.ndarray, y, masks, *, batch_size: int) ->
     return total / x.shape[0]
 
 
+def model_variables(model) -> list:
+    """Return every variable training changes: the model's and its optimizer's."""
+    optimizer = getattr(model, "optimizer", None)
+    return [*model.variables, *(optimizer.variables if optimizer is not None else [])]
+
+
+class VariableSnapshot:
+    """The values of a model's and its optimizer's variables, to restore them later."""
+
+    def __init__(self, model):
+        self._variables = model_variables(model)
+        self._values = [keras.ops.convert_to_numpy(v.value) for v in self._variables]
+
+    def restore(self) -> None:
+        """Give every variable back the value it had when the snapshot was taken."""
+        for variable, value in zip(self._variables, self._values, strict=True):
+            variable.assign(value)
+
+
+@dataclass
+class EarlyStopper:
+    """Track the monitored loss: its best value, epochs without improvement, best weights.
+
+    With ``active=False`` it only tracks the best value.
+    """
+
+    active: bool
+    patience: int
+    min_delta: float
+    best: float = math.inf
+    wait: int = 0
+    best_weights: list | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Whether ``patience`` epochs have passed without improvement (if active)."""
+        return self.active and self.wait >= self.patience
+
+    def update(self, value: float, model) -> None:
+        """Record one epoch's monitored loss (``model`` holds that epoch's weights)."""
+        if value < self.best - self.min_delta:
+            self.best, self.wait = value, 0
+            if self.active:
+                self.best_weights = model.get_weights()
+        else:
+            self.wait += 1
+
+    def restore_best_weights(self, model) -> None:
+        """Give ``model`` the weights of its best epoch, if active and one was recorded."""
+        if self.best_weights is not None:
+            model.set_weights(self.best_weights)
+
+
+class PerBatchSteps:
+    """Run each batch in its own ``train_on_batch`` call (any backend, live batch events)."""
+
+    def __init__(self, model, x, y, masks):
+        self.model, self.x, self.y, self.masks = model, x, y, masks
+
+    def epochs_per_call(self, n_batches: int) -> int:
+        """Epochs worth running in one call: one (each batch is its own call anyway)."""
+        return 1
+
+    def losses(self, plans):
+        """Yield the loss of every batch of ``plans``, training on each as it is asked for."""
+        for plan in plans:
+            for index, n_real in plan:
+                yield self.step(index, _batch_weights(self.masks, index, n_real))
+
+    def step(self, index, weights):
+        """One gradient step on rows ``index``; return its loss."""
+        return self.model.train_on_batch(self.x[index], take(self.y, index), sample_weight=weights)
+
+
+class DistributedSteps(PerBatchSteps):
+    """Per-batch steps under a ``tf.distribute`` strategy: one equal share per replica.
+
+    ``train_on_batch`` would hand every replica the whole batch: as many
+    copies of the same work. Here the batch becomes a distributed value, one
+    contiguous share per replica, which Keras's training function accepts
+    like a batch from a distributed dataset.
+    """
+
+    def step(self, index, weights):
+        """One gradient step on rows ``index``, split among the replicas; return its loss."""
+        model = self.model
+        model.make_train_function()
+        model.reset_metrics()
+        batch = (self.x[index], take(self.y, index), weights)
+        logs = model.train_function(iter([distribute_batch(model.distribute_strategy, batch)]))
+        return float(logs["loss"])
+
+
+class CompiledLoopSteps(PerBatchSteps):
+    """Run many batches in one call of the model's step loop (see :func:`_step_loop`).
+
+    Batch events are reported when the call that ran the batch returns.
+    """
+
+    def epochs_per_call(self, n_batches: int) -> int:
+        """Epochs that fit in one call of the loop (at least one)."""
+        return max(1, STEPS_PER_CALL // n_batches)
+
+    def losses(self, plans):
+        """Yield the loss of every batch of ``plans``; all of them train on the first ask."""
+        yield from _loop_losses(self.model, self.x, self.y, self.masks, plans).ravel()
+
+
+def step_runner(model, x, y, masks, *, n_steps: int, step_loop: bool | None, verbose: int):
+    """Choose how the training steps of one call run.
+
+    The compiled loop needs TensorFlow, one replica and no per-batch display
+    (``verbose=1`` shows every batch as it ends); ``step_loop=None`` takes it
+    for ``n_steps >= LOOP_MIN_STEPS`` or a model that already has one.
+    """
+    if _replicas(model) > 1:
+        return DistributedSteps(model, x, y, masks)
+    if step_loop is None:  # tracing the loop costs more than train_on_batch's steps
+        step_loop = n_steps >= LOOP_MIN_STEPS or model in _STEP_LOOPS
+    if step_loop and keras.backend.backend() == "tensorflow" and verbose != 1:
+        return CompiledLoopSteps(model, x, y, masks)
+    return PerBatchSteps(model, x, y, masks)
+
+
+def _epoch_loss(plan, losses, callbacks, n_samples: int) -> float:
+    """Consume one epoch's batch losses from ``losses``, with batch events; return its loss."""
+    total, seen = 0.0, 0
+    for batch, (_, n_real) in enumerate(plan):
+        callbacks.on_train_batch_begin(batch)
+        total += float(np.ravel(next(losses))[0]) * n_real
+        seen += n_real
+        callbacks.on_train_batch_end(batch, {"loss": total / seen})
+    return total / n_samples
+
+
+def _check_finite(loss: float, epoch: int) -> None:
+    if not math.isfinite(loss):
+        raise ValueError(
+            f"The training loss became {loss} at epoch {epoch + 1}. Scale the input "
+            "(standardize=True), lower learning_rate, or use activation='tanh' (relu LSTMs "
+            "can diverge on long sequences)."
+        )
+
+
+@no_retracing_warnings()
 def train_epochs(
     model: keras.Model,
     x: np.ndarray,
@@ -357,29 +441,39 @@ def train_epochs(
     first_epoch : int, default=0
         Number of epochs already run, for the progress display.
     step_loop : bool or None, default=None
-        Run the steps in :func:`_step_loop` where it applies (TensorFlow, one
-        replica, ``verbose != 1``): True always, None (automatic) if this call
-        runs at least ``LOOP_MIN_STEPS`` steps or the model already has a loop.
+        Run the steps in :func:`_step_loop` where it applies (see
+        :func:`step_runner`): True always, None (automatic) if this call runs
+        at least ``LOOP_MIN_STEPS`` steps or the model already has a loop.
         False runs one ``train_on_batch`` per batch.
 
     Returns
     -------
     result : TrainingResult
         The per-epoch history of this call, the number of epochs run, whether
-        early stopping ended training, and the best monitored loss.
+        early stopping ended training or an interrupt (Ctrl-C) did, and the
+        best monitored loss. After an interrupt the model holds the weights
+        and optimizer state of the last epoch recorded (or, with early
+        stopping, of the best one).
 
     Raises
     ------
     ValueError
-        If the training loss becomes NaN or infinite.
+        If the training loss becomes NaN or infinite (the model is left as
+        that epoch made it; callers restore it).
     """
     n_samples = x.shape[0]
     n_batches = _n_batches(n_samples, batch_size)
     n_replicas = _replicas(model)
+    steps = step_runner(
+        model, x, y, masks, n_steps=epochs * n_batches, step_loop=step_loop, verbose=verbose
+    )
+    watched = validation_data is not None or early_stopping or verbose > 0
+    epochs_per_plan = 1 if watched else steps.epochs_per_call(n_batches)
     monitor = "val_loss" if validation_data is not None else "loss"
     result = TrainingResult(history={"loss": []})
     if validation_data is not None:
         result.history["val_loss"] = []
+    stopper = EarlyStopper(early_stopping, patience, min_delta)
     callbacks = keras.callbacks.CallbackList(
         add_history=False,
         add_progbar=verbose > 0,
@@ -388,81 +482,43 @@ def train_epochs(
         epochs=first_epoch + epochs,
         steps=n_batches,
     )
-    if step_loop is None:  # tracing the loop costs more than train_on_batch's step
-        step_loop = epochs * n_batches >= LOOP_MIN_STEPS or model in _STEP_LOOPS
-    # verbose=1 shows every batch as it ends: one train_on_batch call each.
-    in_graph = (
-        step_loop and keras.backend.backend() == "tensorflow" and n_replicas == 1 and verbose != 1
-    )
-    watched = validation_data is not None or early_stopping or verbose > 0
-    epochs_per_plan = 1 if watched or not in_graph else max(1, STEPS_PER_CALL // n_batches)
-    best_weights = None
-    wait = 0
-    epoch, end = first_epoch, first_epoch + epochs
     callbacks.on_train_begin()
-    try:
-        while epoch < end and not result.stopped_early:
-            plans = [
-                list(
-                    _batches(
-                        random_state.permutation(n_samples) if shuffle else np.arange(n_samples),
-                        batch_size,
-                        multiple_of=n_replicas,
-                    )
-                )
-                for _ in range(min(epochs_per_plan, end - epoch))
-            ]
-            callbacks.on_epoch_begin(epoch)
-            if in_graph:
-                losses = _loop_losses(model, x, y, masks, plans)
-            for k, plan in enumerate(plans):
-                if k:
-                    callbacks.on_epoch_begin(epoch)
-                total, seen = 0.0, 0
-                for batch, (index, n_real) in enumerate(plan):
-                    callbacks.on_train_batch_begin(batch)
-                    if in_graph:
-                        loss = losses[k, batch]
-                    else:
-                        loss = _train_on_batch(
-                            model,
-                            x[index],
-                            take(y, index),
-                            _batch_weights(masks, index, n_real),
-                            n_replicas,
-                        )
-                    total += float(np.ravel(loss)[0]) * n_real
-                    seen += n_real
-                    callbacks.on_train_batch_end(batch, {"loss": total / seen})
-                logs = {"loss": total / n_samples}
-                if not math.isfinite(logs["loss"]):
-                    raise ValueError(
-                        f"The training loss became {logs['loss']} at epoch {epoch + 1}. Scale "
-                        "the input (e.g. StandardScaler per channel), lower learning_rate, or "
-                        'use activation="tanh" (relu LSTMs can diverge on long sequences).'
-                    )
+    end = first_epoch + epochs
+    while first_epoch + result.n_epochs < end and not stopper.stopped:
+        epoch = first_epoch + result.n_epochs
+        plans = [
+            list(_batches(_order(n_samples, shuffle, random_state), batch_size, n_replicas))
+            for _ in range(min(epochs_per_plan, end - epoch))
+        ]
+        # An interrupt undoes the plan's epochs: the model stays at the last recorded one.
+        before = (VariableSnapshot(model), dataclasses.replace(stopper), result.n_epochs)
+        try:
+            losses = steps.losses(plans)
+            for plan in plans:
+                callbacks.on_epoch_begin(epoch)
+                logs = {"loss": _epoch_loss(plan, losses, callbacks, n_samples)}
+                _check_finite(logs["loss"], epoch)
                 if validation_data is not None:
                     logs["val_loss"] = evaluate(model, *validation_data, batch_size=batch_size)
                 for key, value in logs.items():
                     result.history[key].append(value)
                 result.n_epochs += 1
+                stopper.update(logs[monitor], model)
                 callbacks.on_epoch_end(epoch, logs)
                 epoch += 1
-                if logs[monitor] < result.best_loss - min_delta:
-                    result.best_loss = logs[monitor]
-                    wait = 0
-                    if early_stopping:
-                        best_weights = model.get_weights()
-                else:
-                    wait += 1
-                    if early_stopping and wait >= patience:
-                        result.stopped_early = True  # one epoch per plan: nothing left
-    except KeyboardInterrupt:
-        warnings.warn(
-            f"Training interrupted by the user after {result.n_epochs} complete epochs.",
-            stacklevel=3,
-        )
-    if best_weights is not None:
-        model.set_weights(best_weights)
+        except KeyboardInterrupt:
+            snapshot, stopper, result.n_epochs = before
+            snapshot.restore()
+            for values in result.history.values():
+                del values[result.n_epochs :]
+            result.interrupted = True
+            break
+    result.stopped_early, result.best_loss = stopper.stopped, stopper.best
+    stopper.restore_best_weights(model)
     callbacks.on_train_end()
     return result
+
+
+def _order(n_samples: int, shuffle: bool, random_state) -> np.ndarray:
+    """Return the sample order of one epoch."""
+    return random_state.permutation(n_samples) if shuffle else np.arange(n_samples)

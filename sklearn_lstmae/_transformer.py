@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_lstmae._base import _BaseLSTMAutoencoder, _streamed
+from sklearn_lstmae._base import _BaseLSTMAutoencoder
 from sklearn_lstmae._validation import check_codes, check_sequences
 
 
@@ -228,7 +228,6 @@ class LSTMAutoencoderTransformer(
     (30, 3)
     """
 
-    @_streamed
     def transform(self, X):
         """Encode sequences into code vectors.
 
@@ -249,7 +248,10 @@ class LSTMAutoencoderTransformer(
             Padding never changes a code: the encoder's state after a
             sequence's last real step is its code.
         """
-        sequences = self._check_fitted_sequences(X)
+        return self._in_chunks(self._transform, X)
+
+    def _transform(self, X, first_row):
+        sequences = self._check_fitted_sequences(X, first_row)
         return self._predict(self.encoder_, self._observed(sequences))
 
     def inverse_transform(self, Z, lengths=None):
@@ -325,7 +327,6 @@ class LSTMAutoencoderTransformer(
         """
         return float(np.mean(self.score_samples(X)))
 
-    @_streamed
     def forecast(self, X):
         """Predict the ``future_steps`` steps that follow each window.
 
@@ -346,13 +347,16 @@ class LSTMAutoencoderTransformer(
             The predicted continuation; no channel axis for univariate input
             given without one.
         """
+        return self._in_chunks(self._forecast, X)
+
+    def _forecast(self, X, first_row):
         check_is_fitted(self)
         if self.network_params_["future_steps"] == 0:
             raise ValueError(
                 "forecast needs the composite model: fit with future_steps > 0 "
                 "(this model was fitted with future_steps=0)."
             )
-        windows = check_sequences(X, estimator=self)
+        windows = check_sequences(X, estimator=self, first_row=first_row)
         if windows.n_channels != self.n_channels_:
             raise ValueError(
                 f"X has {windows.n_channels} channels per time step, but the model was "

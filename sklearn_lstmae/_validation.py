@@ -38,12 +38,16 @@ class Sequences:
     univariate_input : bool
         Whether each sequence came without a channel axis (2-D array rows or
         1-D list items).
+    first_row : int
+        Index of the first sequence in the caller's input (a chunk of a
+        larger array starts further on); error messages count from it.
     """
 
     values: np.ndarray
     lengths: np.ndarray
     is_list: bool
     univariate_input: bool
+    first_row: int = 0
 
     @property
     def n_samples(self) -> int:
@@ -61,7 +65,7 @@ class Sequences:
         return self.values.shape[1]
 
 
-def _padding_lengths(values: np.ndarray, input_name: str) -> np.ndarray:
+def _padding_lengths(values: np.ndarray, input_name: str, first_row: int) -> np.ndarray:
     """Lengths of NaN right-padded sequences; errors name misplaced NaN."""
     nan = np.isnan(values)
     n_samples, n_timesteps = values.shape[:2]
@@ -71,6 +75,7 @@ def _padding_lengths(values: np.ndarray, input_name: str) -> np.ndarray:
     partial = nan.any(axis=2) & ~padded_step
     if partial.any():
         i, t = np.argwhere(partial)[0]
+        i += first_row
         raise ValueError(
             f"{input_name}[{i}] has NaN in some but not all channels of time step {t}. NaN is "
             "only allowed as right padding: in every channel of every step after a "
@@ -82,20 +87,21 @@ def _padding_lengths(values: np.ndarray, input_name: str) -> np.ndarray:
     empty = np.flatnonzero(lengths == 0)
     if empty.size:
         raise ValueError(
-            f"{input_name}[{empty[0]}] is all NaN: an empty sequence. Each sequence needs at "
-            "least one time step."
+            f"{input_name}[{empty[0] + first_row}] is all NaN: an empty sequence. Each "
+            "sequence needs at least one time step."
         )
     inside = padded_step & (np.arange(n_timesteps) < lengths[:, None])
     if inside.any():
         i, t = np.argwhere(inside)[0]
         raise ValueError(
-            f"{input_name}[{i}] has NaN at time step {t}, before its last value at step "
+            f"{input_name}[{i + first_row}] has NaN at time step {t}, before its last value at "
+            f"step "
             f"{lengths[i] - 1}. NaN is only allowed as right padding after a sequence's end."
         )
     return lengths
 
 
-def _check_array_form(X, estimator, input_name) -> Sequences:
+def _check_array_form(X, estimator, input_name, first_row) -> Sequences:
     X = check_array(
         X,
         dtype=np.float32,
@@ -123,7 +129,7 @@ def _check_array_form(X, estimator, input_name) -> Sequences:
         raise ValueError(
             f"{input_name} needs at least one time step and one channel; got shape {X.shape}."
         )
-    return Sequences(X, _padding_lengths(X, input_name), False, univariate)
+    return Sequences(X, _padding_lengths(X, input_name, first_row), False, univariate, first_row)
 
 
 def _check_list_form(X, input_name) -> Sequences:
@@ -173,7 +179,7 @@ def _check_list_form(X, input_name) -> Sequences:
     return Sequences(values, lengths, True, univariate)
 
 
-def check_sequences(X, *, estimator=None, input_name: str = "X") -> Sequences:
+def check_sequences(X, *, estimator=None, input_name: str = "X", first_row: int = 0) -> Sequences:
     """Validate a batch of sequences of equal or different lengths.
 
     Parameters
@@ -187,6 +193,9 @@ def check_sequences(X, *, estimator=None, input_name: str = "X") -> Sequences:
         Named in error messages.
     input_name : str, default="X"
         Named in error messages.
+    first_row : int, default=0
+        Index of ``X[0]`` in the caller's input (``X`` may be a chunk of a
+        larger array); error messages name sequences by that count.
 
     Returns
     -------
@@ -211,7 +220,7 @@ def check_sequences(X, *, estimator=None, input_name: str = "X") -> Sequences:
     """
     if isinstance(X, list | tuple):
         return _check_list_form(X, input_name)
-    return _check_array_form(X, estimator, input_name)
+    return _check_array_form(X, estimator, input_name, first_row)
 
 
 def check_codes(Z, code_size):

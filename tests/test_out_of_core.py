@@ -1,12 +1,12 @@
-"""Data larger than memory: partial_fit over chunks, inference streamed in slices."""
+"""Data larger than memory: partial_fit over chunks, inference in chunks of rows."""
 
 import tracemalloc
 
 import numpy as np
 import pytest
+import sklearn
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-from sklearn_lstmae._inference import INFERENCE_BATCH_SIZE
 from tests.settings import FAST
 
 
@@ -46,9 +46,12 @@ def test_partial_fit_over_memmap_chunks_then_streamed_transform(memmapped):
     assert train_peak < min(4 * chunk_bytes, memmapped.nbytes / 4)
 
     ae.transform(memmapped[:10])  # traces the inference function
-    codes, transform_peak = _peak_bytes(lambda: ae.transform(memmapped))
-    # The result (150,000 x 4 floats) plus about one slice: far below the data.
+    with sklearn.config_context(working_memory=1):  # MiB: chunks of about 900 rows
+        codes, transform_peak = _peak_bytes(lambda: ae.transform(memmapped))
+    # The result (150,000 x 24 floats) plus about one chunk: far below the data.
     assert transform_peak < codes.nbytes + memmapped.nbytes / 10
+    _, whole_peak = _peak_bytes(lambda: ae.transform(memmapped))  # default: 1 GiB chunks
+    assert whole_peak > memmapped.nbytes
     in_memory = np.asarray(memmapped[:3000])
     np.testing.assert_allclose(codes[:3000], ae.transform(in_memory), atol=1e-6)
     scores = ae.score_samples(memmapped)
@@ -57,9 +60,12 @@ def test_partial_fit_over_memmap_chunks_then_streamed_transform(memmapped):
 
 def test_streamed_errors_name_the_row_in_the_whole_input(italy_power):
     detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mse").fit(italy_power[0])
-    X = np.resize(italy_power[2], (3 * INFERENCE_BATCH_SIZE, italy_power[2].shape[1]))
+    X = np.resize(italy_power[2], (3000, italy_power[2].shape[1]))
     X[2500, :3] = np.nan
-    with pytest.raises(ValueError, match=r"X\[2500\] has NaN at time step 0"):
+    with (
+        sklearn.config_context(working_memory=0.1),  # chunks of about 90 rows
+        pytest.raises(ValueError, match=r"X\[2500\] has NaN at time step 0"),
+    ):
         detector.score_samples(X)
     assert detector.predict(X[:2000]).shape == (2000,)
 

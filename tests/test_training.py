@@ -54,7 +54,6 @@ def test_step_loop_trains_like_train_on_batch(
         assert_allclose(weight, expected, rtol=1e-4, atol=1e-6)
 
 
-# Adam: TensorFlow's fused kernel in the loop (see test_fused_adam); RMSprop: Keras's update.
 @pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
 def test_step_loop_one_sample(toy_sequence, optimizer):
     # The tutorial's case: one sequence, every epoch a single step.
@@ -65,7 +64,7 @@ def test_step_loop_one_sample(toy_sequence, optimizer):
         toy_sequence, step_loop=False, epochs=20, shuffle=False, optimizer=optimizer
     )
     assert looped
-    # 20 dependent steps of float32 rounding (the fused kernels sum in another order).
+    # 20 dependent steps of float32 rounding (the loop's graph may sum in another order).
     assert_allclose(losses, expected_losses, rtol=3e-5)
     for weight, expected in zip(weights, expected_weights, strict=True):
         assert_allclose(weight, expected, rtol=1e-4, atol=1e-6)
@@ -88,24 +87,5 @@ def test_short_training_runs_train_on_batch(italy_power):
     # 3 batches x 2 epochs: tracing the loop would cost more than it saves
     ae = LSTMAutoencoderTransformer(units=4, epochs=2, batch_size=16, random_state=0)
     ae.fit(italy_power[0][:40])
-    assert 6 < _training.LOOP_MIN_STEPS
     assert ae.model_ not in _training._STEP_LOOPS
     assert ae.model_.train_function is not None
-
-
-def test_graph_optimization_setting_is_scoped_to_the_call():
-    from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
-    from tensorflow.python.eager import context
-
-    def iterations():
-        serialized = context.context().function_call_options.config_proto_serialized
-        return config_pb2.ConfigProto.FromString(
-            serialized
-        ).graph_options.rewrite_options.meta_optimizer_iterations
-
-    before = context.context().function_call_options
-    with pytest.raises(KeyboardInterrupt), _training._one_pass_graph_optimization():
-        assert iterations() == rewriter_config_pb2.RewriterConfig.ONE
-        raise KeyboardInterrupt
-    assert context.context().function_call_options is before
-    assert iterations() != rewriter_config_pb2.RewriterConfig.ONE
