@@ -99,7 +99,9 @@ def no_fused_lstm():
 def no_repeated_input_shortcut():
     from sklearn_lstmae import _layers
 
-    return _patched(_layers, "_keras_rnn", None)
+    if hasattr(_layers, "_keras_rnn"):  # before _compat.py
+        return _patched(_layers, "_keras_rnn", None)
+    return _patched(_layers, "keras_rnn_loop", lambda: None)
 
 
 VARIANTS = {
@@ -131,7 +133,7 @@ def load_data():
     return X.astype(np.float32), y
 
 
-def make_search(epochs):
+def make_search(epochs, units):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import Pipeline
@@ -146,7 +148,7 @@ def make_search(epochs):
             ("clf", LogisticRegression(max_iter=1000)),
         ]
     )
-    return GridSearchCV(pipe, param_grid=GRID, cv=CV, n_jobs=1)
+    return GridSearchCV(pipe, param_grid=dict(GRID, ae__units=units), cv=CV, n_jobs=1)
 
 
 def steps_per_fit(n_samples, epochs, batch_size=32):
@@ -160,9 +162,9 @@ def _fresh_state():
     keras.backend.clear_session()
 
 
-def time_search(X, y, epochs, variant):
+def time_search(X, y, epochs, units, variant):
     _fresh_state()
-    search = make_search(epochs)
+    search = make_search(epochs, units)
     with VARIANTS[variant]():
         start = time.perf_counter()
         search.fit(X, y)
@@ -223,6 +225,9 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="searches per variant")
     parser.add_argument("--epochs", type=int, default=30, help="epochs per fit")
     parser.add_argument(
+        "--units", type=int, nargs="+", default=GRID["ae__units"], help="the grid's units"
+    )
+    parser.add_argument(
         "--variants",
         nargs="+",
         choices=list(VARIANTS),
@@ -243,7 +248,7 @@ def main(argv=None):
 
     print(
         f"tensorflow {tf.__version__}, keras {keras.__version__}, "
-        f"scikit-learn {sklearn.__version__}, epochs={args.epochs}"
+        f"scikit-learn {sklearn.__version__}, epochs={args.epochs}, units={args.units}"
     )
     X, y = load_data()
     n_train = [X.shape[0] - X.shape[0] // CV - (i < X.shape[0] % CV) for i in range(CV)]
@@ -270,7 +275,7 @@ def main(argv=None):
         for rep in range(args.repeats):
             order = names if rep % 2 == 0 else names[::-1]
             for name in order:
-                seconds, score = time_search(X, y, args.epochs, name)
+                seconds, score = time_search(X, y, args.epochs, args.units, name)
                 times[name].append(seconds)
                 print(
                     f"  rep {rep + 1} {name}: {seconds:.1f} s (best CV score {score:.3f})",

@@ -11,8 +11,8 @@ each new batch shape. Here each model gets one compiled function:
 - on TensorFlow with ``jit=True``, the same forward pass compiled by XLA
   (``tf.function(jit_compile=True)``): XLA needs static shapes, so batches are
   padded to a power of two and each new (batch size, length) pair costs one
-  compilation (about half a second on two CPU cores), after which calls run
-  faster than the graph, up to about twice as fast for large batches. The
+  compilation, after which calls run faster than the graph, most for large
+  batches (figures in benchmarks/README.md). The
   graph runs the LSTMs through TensorFlow's fused kernel, which XLA cannot
   compile: this function is traced with Keras's generic LSTM loop instead
   (:func:`~sklearn_lstmae._layers.xla_compatible_lstms`). Results agree with
@@ -43,8 +43,7 @@ from sklearn_lstmae._quiet import no_retracing_warnings
 INFERENCE_BATCH_SIZE = 1024
 # Samples per call of the TensorFlow graph on CPU. Its fused LSTM kernel writes
 # its gate activations for every step (for training's backward pass): smaller
-# batches keep them in cache (8,192 sequences of 140 steps encoded 20% faster
-# than 1,024 at a time, reconstructed as fast, on two cores).
+# batches keep them in cache (see benchmarks/README.md).
 CPU_GRAPH_BATCH_SIZE = 128
 
 _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -55,6 +55,46 @@ def xla_compatible_lstms():
         _XLA_COMPATIBLE.reset(token)
 
 
+# The keras.layers.LSTM options the faster layers know (an allow-list): a layer
+# whose configuration holds any other option (a newer Keras's) runs Keras's loop.
+_KNOWN_LSTM_OPTIONS = frozenset(
+    {
+        "activation",
+        "activity_regularizer",
+        "bias_constraint",
+        "bias_initializer",
+        "bias_regularizer",
+        "dropout",
+        "dtype",
+        "go_backwards",
+        "kernel_constraint",
+        "kernel_initializer",
+        "kernel_regularizer",
+        "name",
+        "recurrent_activation",
+        "recurrent_constraint",
+        "recurrent_dropout",
+        "recurrent_initializer",
+        "recurrent_regularizer",
+        "return_sequences",
+        "return_state",
+        "seed",
+        "stateful",
+        "trainable",
+        "unit_forget_bias",
+        "units",
+        "unroll",
+        "use_bias",
+        "zero_output_for_mask",
+    }
+)
+
+
+def _only_known_options(layer) -> bool:
+    """Return whether every option of ``layer``'s configuration is one the shortcuts know."""
+    return set(layer.get_config()) <= _KNOWN_LSTM_OPTIONS
+
+
 @functools.cache  # the backend and the devices are fixed once a process uses them
 def cudnn_may_run() -> bool:
     """Return whether Keras's LSTM may take the cuDNN kernel here (TensorFlow, a GPU)."""
@@ -155,7 +195,7 @@ class RepeatedInputLSTM(LSTMInnerLoopHook):
     Keras's LSTM recomputes it at each step; off cuDNN this layer computes it
     once per sequence and runs Keras's own loop on the recurrent part only:
     the same weights and the same results as ``keras.layers.LSTM`` (to float32
-    rounding), 10-20% less time per training step of an autoencoder on CPU.
+    rounding), in less time per training step off cuDNN (see benchmarks/README.md).
 
     The input must be constant along the time axis (it is the caller's
     guarantee: only the first step is read). Where the fused cuDNN kernel may
@@ -168,6 +208,7 @@ class RepeatedInputLSTM(LSTMInnerLoopHook):
         rnn_loop = keras_rnn_loop()
         if (
             rnn_loop is None
+            or not _only_known_options(self)
             or mask is not None
             or self.go_backwards
             or self.unroll
@@ -211,8 +252,8 @@ class FusedLSTM(LSTMInnerLoopHook):
     arithmetic of small layers. TensorFlow's fused ``BlockLSTM`` kernel runs
     all the steps in one op (and its gradient in another): same weights,
     saved format and results as ``keras.layers.LSTM`` (to float32 rounding),
-    about 15% less time per training step of an autoencoder and several
-    times faster inference on two CPU cores, and a shorter trace.
+    faster training and much faster inference on CPU (see
+    benchmarks/README.md), and a shorter trace.
 
     The kernel computes the tanh/sigmoid LSTM on float32. As with cuDNN, a
     mask must be right padding (True steps, then False steps): any other mask
@@ -237,6 +278,7 @@ class FusedLSTM(LSTMInnerLoopHook):
         return (
             keras.backend.backend() == "tensorflow"
             and private_apis_enabled()
+            and _only_known_options(self)
             and not _XLA_COMPATIBLE.get()
             and not (self.go_backwards or self.unroll or self.zero_output_for_mask)
             and not (training and (self.dropout or self.recurrent_dropout))
@@ -267,9 +309,8 @@ def _block_lstm(cell, sequences, h0, c0, mask, return_sequences):
     """Keras's ``inner_loop`` result, computed by TensorFlow's ``BlockLSTM`` op.
 
     The kernel runs on two independent halves of the rows, which TensorFlow's
-    executor runs side by side: one kernel keeps about one core busy (on two
-    cores: 32 sequences of 140 steps encoded 1.5x faster, a training step 9%
-    faster). With an odd row count the halves share the middle row, so
+    executor runs side by side: one kernel keeps about one core busy. With an
+    odd row count the halves share the middle row, so
     neither is ever empty (the kernel's gradient is garbage for zero rows).
     """
     import tensorflow as tf

@@ -132,8 +132,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Run inference (scores, ``predict``, reconstructions) through
         XLA-compiled functions on TensorFlow. Each new input shape (batch sizes
         rounded up to a power of two, at most 1,024; lengths as given) is
-        compiled once, about half a second, after which calls are faster (up to
-        about twice as fast for large batches): worth it when one fitted model
+        compiled once (a noticeable pause), after which calls are faster,
+        most for large batches: worth it when one fitted model
         scores many requests, not for a single call. Results agree with the
         default path to float32 rounding. Training is never XLA-compiled
         (slower for LSTMs on CPU). No effect on JAX, where Keras always

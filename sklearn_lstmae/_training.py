@@ -49,8 +49,7 @@ from sklearn_lstmae._quiet import no_retracing_warnings
 # interrupt (Ctrl-C) waits.
 STEPS_PER_CALL = 256
 # Steps a training call must run for the step loop to be traced: below, tracing
-# and instantiating it cost more than train_on_batch's graph (measured on two
-# cores: even at about 60 steps of a small model, ahead from there on).
+# and instantiating it cost more than train_on_batch's graph saves.
 LOOP_MIN_STEPS = 100
 # Rows per call of the step loop, at most (at least one batch): its batches are
 # gathered beforehand, and this bounds their memory.
@@ -234,6 +233,7 @@ def evaluate(model: keras.Model, x: np.ndarray, y, masks, *, batch_size: int) ->
     """Return the compiled (weighted, masked) loss of ``model`` on ``(x, y)``."""
     total = 0.0
     for index, n_real in _batches(np.arange(x.shape[0]), batch_size):
+        model.reset_metrics()  # Keras before 3.15 reports a running mean
         loss = model.test_on_batch(
             x[index], take(y, index), sample_weight=_batch_weights(masks, index, n_real)
         )
@@ -312,6 +312,8 @@ class PerBatchSteps:
 
     def step(self, index, weights):
         """One gradient step on rows ``index``; return its loss."""
+        # Keras before 3.15 reports the mean loss of every call since the last reset.
+        self.model.reset_metrics()
         return self.model.train_on_batch(self.x[index], take(self.y, index), sample_weight=weights)
 
 
@@ -403,6 +405,7 @@ def train_epochs(
     verbose: int = 0,
     first_epoch: int = 0,
     step_loop: bool | None = None,
+    callbacks: list | None = None,
 ) -> TrainingResult:
     """Train a compiled ``model`` for up to ``epochs`` epochs.
 
@@ -445,6 +448,14 @@ def train_epochs(
         :func:`step_runner`): True always, None (automatic) if this call runs
         at least ``LOOP_MIN_STEPS`` steps or the model already has a loop.
         False runs one ``train_on_batch`` per batch.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Receive each event once, in order: ``on_train_begin``, per epoch
+        ``on_epoch_begin``, per batch ``on_train_batch_begin`` and
+        ``on_train_batch_end`` (``{"loss": mean so far}``), ``on_epoch_end``
+        (``loss``, ``val_loss``), then ``on_train_end``. With the compiled
+        step loop, a call's batch events come when the call returns; with
+        callbacks, each call runs one epoch. Setting ``model.stop_training``
+        stops training after the epoch.
 
     Returns
     -------
@@ -467,7 +478,7 @@ def train_epochs(
     steps = step_runner(
         model, x, y, masks, n_steps=epochs * n_batches, step_loop=step_loop, verbose=verbose
     )
-    watched = validation_data is not None or early_stopping or verbose > 0
+    watched = validation_data is not None or early_stopping or verbose > 0 or bool(callbacks)
     epochs_per_plan = 1 if watched else steps.epochs_per_call(n_batches)
     monitor = "val_loss" if validation_data is not None else "loss"
     result = TrainingResult(history={"loss": []})
@@ -475,6 +486,7 @@ def train_epochs(
         result.history["val_loss"] = []
     stopper = EarlyStopper(early_stopping, patience, min_delta)
     callbacks = keras.callbacks.CallbackList(
+        callbacks,
         add_history=False,
         add_progbar=verbose > 0,
         model=model,
@@ -482,9 +494,10 @@ def train_epochs(
         epochs=first_epoch + epochs,
         steps=n_batches,
     )
+    model.stop_training = False
     callbacks.on_train_begin()
     end = first_epoch + epochs
-    while first_epoch + result.n_epochs < end and not stopper.stopped:
+    while first_epoch + result.n_epochs < end and not (stopper.stopped or model.stop_training):
         epoch = first_epoch + result.n_epochs
         plans = [
             list(_batches(_order(n_samples, shuffle, random_state), batch_size, n_replicas))

@@ -129,8 +129,8 @@ class LSTMAutoencoderTransformer(
         Run inference (``transform``, scores, reconstructions, forecasts)
         through XLA-compiled functions on TensorFlow. Each new input shape
         (batch sizes rounded up to a power of two, at most 1,024; lengths as
-        given) is compiled once, about half a second, after which calls are
-        faster (up to about twice as fast for large batches): worth it when one
+        given) is compiled once (a noticeable pause), after which calls are faster,
+        most for large batches: worth it when one
         fitted model answers many requests, not for a single ``transform``.
         Results agree with the default path to float32 rounding. Training is
         never XLA-compiled (slower for LSTMs on CPU). No effect on JAX, where

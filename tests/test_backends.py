@@ -7,6 +7,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
+
 SCRIPT = textwrap.dedent(
     """
     import json, pickle, sys

@@ -40,6 +40,7 @@ def test_shorter_chunks_are_padded_to_the_fitted_length():
     assert np.isnan(sample.values[0, 2:]).all() and not np.isnan(sample.values[1]).any()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scoring", ["mse", "mahalanobis"])
 def test_contamination_holds_over_the_union_of_chunks_in_any_order(italy_power, scoring):
     X = italy_power[0][:60]

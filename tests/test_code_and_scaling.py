@@ -80,6 +80,7 @@ def test_backward_direction_reads_the_sequence_start(italy_power):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "params",
     [
@@ -97,6 +98,7 @@ def test_padding_never_changes_a_code(japanese_vowels, params):
     np.testing.assert_allclose(one_by_one, as_list[:4], atol=1e-5)
 
 
+@pytest.mark.slow
 def test_new_options_pickle_and_reproduce(basic_motions):
     X = basic_motions[0][:16, :30]
     params = dict(FAST, bidirectional=True, code="all_states", standardize=True, future_steps=3)
@@ -135,6 +137,7 @@ def test_bad_code_is_rejected_before_anything_changes(italy_power):
 
 
 # ----------------------------------------------------------- standardization
+@pytest.mark.slow
 def test_standardize_makes_the_model_blind_to_channel_units(basic_motions):
     """Fitting on a * X + b (per channel) gives the codes of X, and outputs in X's units."""
     X = basic_motions[0][:16, :30]

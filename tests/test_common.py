@@ -1,9 +1,12 @@
 """scikit-learn's estimator checks on every public estimator."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
 from tests.settings import FAST
+
+pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
 
 ESTIMATORS = [
     LSTMAutoencoderTransformer(**FAST),

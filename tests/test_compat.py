@@ -88,3 +88,25 @@ def test_serialization_fallback_round_trips_the_same_model(italy_power):
             np.testing.assert_array_equal(got, want)
         assert len(model.optimizer.variables) == len(detector.model_.optimizer.variables)
     np.testing.assert_array_equal(restored.score_samples(X), detector.score_samples(X))
+
+
+@on_tensorflow
+def test_fast_layers_step_aside_for_an_lstm_option_they_do_not_know(basic_motions):
+    # an allow-list: a newer Keras's option makes both layers Keras's LSTM
+    class WithNewOption(FusedLSTM):
+        def get_config(self):
+            return {**super().get_config(), "a_future_option": True}
+
+    class RepeatedWithNewOption(RepeatedInputLSTM):
+        def get_config(self):
+            return {**super().get_config(), "a_future_option": True}
+
+    x = basic_motions[0][:5, :, :3].astype(np.float32)
+    keras_lstm, ours = twins(WithNewOption, return_sequences=True)
+    assert "BlockLSTM" not in traced_ops(ours, x)
+    np.testing.assert_allclose(numpy(ours(x)), numpy(keras_lstm(x)), atol=1e-6)
+    repeated = np.repeat(x[:, :1], 7, axis=1)
+    changed = repeated.copy()
+    changed[:, 3:] += 1.0
+    keras_lstm, ours = twins(RepeatedWithNewOption, return_sequences=True)
+    np.testing.assert_allclose(numpy(ours(changed)), numpy(keras_lstm(changed)), atol=1e-6)

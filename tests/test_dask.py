@@ -15,6 +15,8 @@ from sklearn_lstmae import LSTMAutoencoderTransformer, set_tensorflow_threads
 from sklearn_lstmae.dask import TensorFlowThreads
 from tests.settings import FAST
 
+pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
+
 
 @pytest.fixture(scope="module")
 def client():

@@ -62,6 +62,7 @@ def test_a_diverging_fit_changes_nothing(Estimator, X, warm_start):
     assert_array_equal(estimator.score_samples(X), scores)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_a_diverging_partial_fit_changes_nothing(Estimator, X):
     estimator = Estimator(**SMALL).partial_fit(X).partial_fit(X)

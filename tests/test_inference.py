@@ -37,6 +37,7 @@ def test_transform_matches_keras_predict_in_any_chunking(fitted, italy_power):
     np.testing.assert_allclose(chunked, codes, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 @on_tensorflow
 def test_cpu_graph_runs_small_batches_and_xla_large_ones(fitted, italy_power, monkeypatch):
     from sklearn_lstmae import _inference
@@ -83,6 +84,7 @@ def test_predictions_follow_further_training(italy_power):
     np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_cache_does_not_keep_models_alive():
     model = build_autoencoder(5, 1, units=(3,), seed=0)
     predict(model, np.zeros((2, 5, 1), dtype=np.float32))
@@ -92,6 +94,7 @@ def test_cache_does_not_keep_models_alive():
     assert reference() is None
 
 
+@pytest.mark.slow
 def test_xla_inference_agrees_with_the_default_path(italy_power):
     X = italy_power[2][:40]
     composite = LSTMAutoencoderTransformer(**FAST, future_steps=2).fit(italy_power[0])
@@ -112,6 +115,7 @@ def test_xla_inference_agrees_with_the_default_path(italy_power):
     )
 
 
+@pytest.mark.slow
 @on_tensorflow
 def test_xla_compiles_once_per_power_of_two_batch(fitted, italy_power):
     X = italy_power[2]
@@ -124,6 +128,7 @@ def test_xla_compiles_once_per_power_of_two_batch(fitted, italy_power):
     assert compiled_forward(xla.encoder_).tf_function is not function  # default path apart
 
 
+@pytest.mark.slow
 def test_xla_inference_follows_further_training(italy_power):
     X = italy_power[0]
     ae = LSTMAutoencoderTransformer(**FAST, xla_inference=True).fit(X)

@@ -30,6 +30,7 @@ def _peak_bytes(function):
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_partial_fit_over_memmap_chunks_then_streamed_transform(memmapped):
     ae = LSTMAutoencoderTransformer(**dict(FAST, batch_size=512))
     chunk = 8192
@@ -70,6 +71,7 @@ def test_streamed_errors_name_the_row_in_the_whole_input(italy_power):
     assert detector.predict(X[:2000]).shape == (2000,)
 
 
+@pytest.mark.slow
 def test_dask_array_map_blocks_over_transform(memmapped):
     import dask.array as da
 

@@ -29,6 +29,7 @@ def detector(request, one_class):
     ).fit(one_class[0])
 
 
+@pytest.mark.slow
 def test_scores_separate_the_other_class(detector, one_class):
     _, X_test, y_test = one_class
     scores = detector.score_samples(X_test)
@@ -59,6 +60,7 @@ def test_contamination_flags_that_fraction_of_training_data(one_class, contamina
     assert flagged == pytest.approx(contamination, abs=1.0 / X_train.shape[0])
 
 
+@pytest.mark.slow
 def test_mahalanobis_fits_a_shrunk_gaussian_to_error_vectors(one_class):
     X_train = one_class[0]
     detector = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)  # mahalanobis: the default
@@ -81,6 +83,7 @@ def test_reconstruction_error_localises_an_injected_fault(detector, one_class):
     assert np.all(np.argmax(errors, axis=1) == 15)
 
 
+@pytest.mark.slow
 def test_long_series_scores_fold_back_per_point(one_class):
     X_train = one_class[0]
     detector = LSTMAutoencoderOutlierDetector(units=16, epochs=40, random_state=0).fit(X_train)
@@ -94,6 +97,7 @@ def test_long_series_scores_fold_back_per_point(one_class):
     assert abs(np.nanargmax(per_point) - 70) <= 1
 
 
+@pytest.mark.slow
 def test_offset_from_labels_maximises_f1_or_meets_fpr(detector, one_class):
     from sklearn.metrics import f1_score
 

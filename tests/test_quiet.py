@@ -3,11 +3,13 @@
 import logging
 
 import numpy as np
+import pytest
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_lstmae import LSTMAutoencoderTransformer
 
 
+@pytest.mark.slow
 def test_a_search_logs_no_retracing_warning(italy_power, caplog):
     # 40 epochs of 2 batches: every candidate traces its own step loop
     X = italy_power[0][:32]

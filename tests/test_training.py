@@ -1,5 +1,6 @@
 """The training loop: steps run in a compiled loop train like ``train_on_batch``."""
 
+import keras
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -28,6 +29,7 @@ def _train(sequences, *, step_loop, future_steps=0, epochs=4, shuffle=True, opti
     return result.history["loss"], ae.model_.get_weights(), ae.model_ in _training._STEP_LOOPS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "steps_per_call, rows_per_call",
     # steps per call: all 12, 2 (calls straddle epochs), 1 (the rows cap)
@@ -70,6 +72,7 @@ def test_step_loop_one_sample(toy_sequence, optimizer):
         assert_allclose(weight, expected, rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_step_loop_traced_at_most_twice(italy_power):
     X = italy_power[0]
     # 3 batches x 40 epochs: enough steps for the loop
@@ -89,3 +92,74 @@ def test_short_training_runs_train_on_batch(italy_power):
     ae.fit(italy_power[0][:40])
     assert ae.model_ not in _training._STEP_LOOPS
     assert ae.model_.train_function is not None
+
+
+class Recorder(keras.callbacks.Callback):
+    """Record every event, with the loss logs of batch and epoch ends."""
+
+    def __init__(self, stop_after_epoch=None):
+        super().__init__()
+        self.events, self.stop_after_epoch = [], stop_after_epoch
+
+    def on_train_begin(self, logs=None):
+        self.events.append(("train_begin",))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.events.append(("epoch_begin", epoch))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.events.append(("batch_begin", batch))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.events.append(("batch_end", batch))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.events.append(("epoch_end", epoch, sorted(logs)))
+        if epoch == self.stop_after_epoch:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.events.append(("train_end",))
+
+
+def _train_with(callback, X, *, step_loop, epochs, validation=False):
+    ae = LSTMAutoencoderTransformer(units=4, batch_size=8, random_state=0)
+    validated = ae._prepare_training(X, warm=False)
+    x, y, masks = ae._training_arrays(validated)
+    validation_data = (x[:4], y[:4], masks[:4]) if validation else None
+    return _training.train_epochs(
+        ae.model_,
+        x,
+        y,
+        masks,
+        epochs=epochs,
+        batch_size=8,
+        shuffle=True,
+        random_state=np.random.RandomState(0),
+        step_loop=step_loop,
+        validation_data=validation_data,
+        callbacks=[callback],
+    )
+
+
+@pytest.mark.parametrize("step_loop", [False, True])
+def test_callbacks_get_each_event_once_in_order(italy_power, step_loop):
+    recorder = Recorder()
+    # 20 sequences, batches of 8: three batches an epoch
+    result = _train_with(
+        recorder, italy_power[0][:20], step_loop=step_loop, epochs=2, validation=True
+    )
+    epoch = lambda e: [  # noqa: E731
+        ("epoch_begin", e),
+        *[event for b in range(3) for event in (("batch_begin", b), ("batch_end", b))],
+        ("epoch_end", e, ["loss", "val_loss"]),
+    ]
+    assert recorder.events == [("train_begin",), *epoch(0), *epoch(1), ("train_end",)]
+    assert result.n_epochs == 2
+
+
+def test_a_callback_stops_training_after_the_epoch(italy_power):
+    recorder = Recorder(stop_after_epoch=1)
+    result = _train_with(recorder, italy_power[0][:20], step_loop=True, epochs=10)
+    assert result.n_epochs == 2 and len(result.history["loss"]) == 2
+    assert recorder.events[-2][:2] == ("epoch_end", 1) and recorder.events[-1] == ("train_end",)

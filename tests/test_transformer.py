@@ -61,6 +61,7 @@ def test_tutorial_standalone_reconstructs_toy_sequence(toy_sequence):
     assert ae.transform(toy_sequence).shape == (1, 100)
 
 
+@pytest.mark.slow
 def test_tutorial_composite_reconstructs_and_predicts(toy_sequence):
     ae = LSTMAutoencoderTransformer(
         units=100, activation="relu", epochs=300, future_steps=1, random_state=0, **TUTORIAL
@@ -76,6 +77,7 @@ def test_tutorial_composite_reconstructs_and_predicts(toy_sequence):
     assert ae.score(toy_sequence) > -(0.05**2)
 
 
+@pytest.mark.slow
 def test_reverse_reconstruction_returns_natural_order(toy_sequence):
     ae = LSTMAutoencoderTransformer(
         units=32, epochs=300, reverse_reconstruction=True, random_state=0
@@ -96,6 +98,7 @@ def test_univariate_2d_layout_round_trip(fitted, italy_power):
     np.testing.assert_allclose(fitted.transform(X_test[:, :, None]), Z, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_composite_3d_layout_and_forecast(fitted_composite, basic_motions):
     X_test = basic_motions[2][:, :40]
     ae = fitted_composite
@@ -124,6 +127,7 @@ def test_score_is_negative_reconstruction_mse(fitted, fitted_composite, italy_po
         assert ae.score(X) == pytest.approx(np.mean(expected), rel=1e-4)
 
 
+@pytest.mark.slow
 def test_stacked_units_and_bottleneck_set_code_size(italy_power):
     X = italy_power[0]
     last_hidden = LSTMAutoencoderTransformer(units=(6, 4), **TUTORIAL, **_fast()).fit(X)
@@ -149,6 +153,7 @@ def test_dataframe_feature_names_and_pandas_output(italy_power):
 
 
 # ------------------------------------------------- reproducibility, no side effects
+@pytest.mark.slow
 def test_same_random_state_same_codes_and_no_global_side_effects(italy_power):
     import tensorflow as tf
 
@@ -168,6 +173,7 @@ def test_same_random_state_same_codes_and_no_global_side_effects(italy_power):
     assert tf.random.uniform((2,)).shape == (2,)
 
 
+@pytest.mark.slow
 def test_random_state_instance_is_used_not_replaced(italy_power):
     X = italy_power[0]
     params = dict(FAST)
@@ -186,6 +192,7 @@ def _shares_weights(ae):
     return all(id(v) in model_variables for part in parts for v in part.weights)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dump", ["pickle", "joblib", "deepcopy"])
 def test_round_trip_gives_identical_codes_and_keeps_views(fitted_composite, basic_motions, dump):
     X = basic_motions[2][:, :40]
@@ -305,6 +312,7 @@ def test_early_stopping_that_never_triggers_warns(italy_power):
         LSTMAutoencoderTransformer(**FAST, early_stopping=True, patience=5).fit(italy_power[0])
 
 
+@pytest.mark.slow
 def test_verbose_shows_keras_progress(italy_power, capsys):
     LSTMAutoencoderTransformer(**FAST, verbose=1).fit(italy_power[0])
     out = capsys.readouterr().out
@@ -334,6 +342,7 @@ def test_optimizer_name_and_learning_rate_are_used(italy_power):
 
 
 # ---------------------------------------------------- scikit-learn workflows
+@pytest.mark.slow
 def test_pipeline_with_classifier_cross_validates(italy_power):
     X, y = italy_power[0], italy_power[1]
     pipe = make_pipeline(
@@ -345,6 +354,7 @@ def test_pipeline_with_classifier_cross_validates(italy_power):
     assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
 
 
+@pytest.mark.slow
 def test_grid_search_without_scorer_picks_best_reconstruction(italy_power):
     X = italy_power[0]
     search = GridSearchCV(
@@ -356,6 +366,7 @@ def test_grid_search_without_scorer_picks_best_reconstruction(italy_power):
     assert search.transform(X).shape == (X.shape[0], 16)
 
 
+@pytest.mark.slow
 def test_keras_classifier_downstream(italy_power):
     import keras
     from scikeras.wrappers import KerasClassifier

@@ -29,6 +29,7 @@ def _decodable(fitted, sequences):
     return [s for s in sequences if len(s) <= fitted.n_timesteps_]
 
 
+@pytest.mark.slow
 def test_list_and_nan_padded_forms_give_the_same_features(fitted, vowels):
     X_test = _decodable(fitted, vowels[2])
     codes = fitted.transform(X_test)
@@ -89,6 +90,7 @@ def test_longer_sequences_encode_but_do_not_decode(fitted):
         fitted.transform(long_sequence[None])  # arrays keep scikit-learn's width contract
 
 
+@pytest.mark.slow
 def test_pipeline_and_grid_search_index_the_list_form(vowels):
     X_train, y_train, X_test, y_test = vowels
     pipe = make_pipeline(
@@ -102,6 +104,7 @@ def test_pipeline_and_grid_search_index_the_list_form(vowels):
     assert set(search.predict(X_test)) <= set(y_train)  # the refit pipeline takes a list
 
 
+@pytest.mark.slow
 def test_composite_with_variable_lengths(vowels):
     X_train = vowels[0]
     ae = LSTMAutoencoderTransformer(**FAST, future_steps=3).fit(X_train)
@@ -115,6 +118,7 @@ def test_composite_with_variable_lengths(vowels):
         ae.transform([X_test[0], X_test[1][:3]])
 
 
+@pytest.mark.slow
 def test_outlier_detector_accepts_variable_lengths(vowels):
     X_train = vowels[0]
     detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mse", contamination=0.1)
