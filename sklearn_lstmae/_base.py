@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import pickle
 import warnings
 from numbers import Integral, Real
 
@@ -50,6 +51,26 @@ def _n_train(n_samples, validation_split):
             f"sample out of n_samples={n_samples}."
         )
     return n_train
+
+
+def _picklable_callbacks(callbacks):
+    """Return the callbacks that pickle can store; warn about the others."""
+    kept, dropped = [], []
+    for callback in callbacks:
+        try:
+            pickle.dumps(callback)
+        except Exception:  # noqa: BLE001 - any failure means: cannot be stored
+            dropped.append(type(callback).__name__)
+        else:
+            kept.append(callback)
+    if dropped:
+        warnings.warn(
+            f"Callbacks that cannot be pickled are left out of the pickled estimator: "
+            f"{', '.join(dropped)}. Pass them again with set_params(callbacks=...).",
+            UserWarning,
+            stacklevel=4,
+        )
+    return kept
 
 
 def _worst_if_not_finite(errors):
@@ -100,6 +121,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         "warm_start": ["boolean"],
         "distribute_strategy": [None, StrOptions({"mirrored"}), HasMethods(["scope", "run"])],
         "xla_inference": ["boolean"],
+        "callbacks": [list, None],
     }
 
     def __init__(
@@ -130,6 +152,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         warm_start=False,
         distribute_strategy=None,
         xla_inference=False,
+        callbacks=None,
     ):
         self.units = units
         self.latent_dim = latent_dim
@@ -156,6 +179,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         self.warm_start = warm_start
         self.distribute_strategy = distribute_strategy
         self.xla_inference = xla_inference
+        self.callbacks = callbacks
 
     # ------------------------------------------------------------------ views
     @property
@@ -497,22 +521,27 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         if isinstance(self.optimizer, str):
             # Honour a changed learning_rate when training continues.
             self.model_.optimizer.learning_rate = self.learning_rate
-        result = train_epochs(
-            self.model_,
-            x,
-            y,
-            masks,
-            epochs=epochs,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            random_state=self._random_state,
-            validation_data=validation_data,
-            early_stopping=early_stopping,
-            patience=self.patience,
-            min_delta=self.min_delta,
-            verbose=self.verbose,
-            first_epoch=self.n_iter_,
-        )
+        try:
+            result = train_epochs(
+                self.model_,
+                x,
+                y,
+                masks,
+                epochs=epochs,
+                batch_size=self.batch_size,
+                shuffle=self.shuffle,
+                random_state=self._random_state,
+                validation_data=validation_data,
+                early_stopping=early_stopping,
+                patience=self.patience,
+                min_delta=self.min_delta,
+                verbose=self.verbose,
+                first_epoch=self.n_iter_,
+                callbacks=self.callbacks,
+            )
+        finally:
+            for callback in self.callbacks or ():
+                callback.set_model(None)  # bound during training only: copies stay small
         for key, values in result.history.items():
             self.history_.setdefault(key, []).extend(values)
         self.n_iter_ += result.n_epochs
@@ -525,6 +554,16 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 stacklevel=3,
             )
         return result
+
+    def _check_callbacks(self):
+        import keras
+
+        for i, callback in enumerate(self.callbacks or ()):
+            if not isinstance(callback, keras.callbacks.Callback):
+                raise TypeError(
+                    "callbacks must be a list of keras.callbacks.Callback instances; "
+                    f"callbacks[{i}] is {type(callback).__name__}."
+                )
 
     def _check_training_data(self, sequences):
         """Reject training data before any state changes (a hook for subclasses)."""
@@ -540,6 +579,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
 
         Everything that can be rejected is checked before any state changes.
         """
+        self._check_callbacks()
         sequences = check_sequences(X, estimator=self)
         self._check_training_data(sequences)
         if validation_split > 0:
@@ -747,6 +787,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
     # ------------------------------------------------------------ persistence
     def __getstate__(self):
         state = dict(super().__getstate__())
+        if self.callbacks:
+            state["callbacks"] = _picklable_callbacks(self.callbacks)
         if not (self.distribute_strategy is None or isinstance(self.distribute_strategy, str)):
             # A Strategy instance holds this process's devices and cannot be
             # pickled; the copy trains without one ("mirrored" is kept).

@@ -128,6 +128,21 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         the same as on one device. A strategy instance cannot be pickled: a
         pickled estimator comes back with ``distribute_strategy=None`` (the
         string is kept). TensorFlow backend only.
+    callbacks : list of keras.callbacks.Callback, default=None
+        Keras callbacks for training (``fit`` and ``partial_fit``), e.g.
+        ``keras.callbacks.TensorBoard`` or a logger of your own. Each event
+        comes once, in order: ``on_train_begin``, per epoch ``on_epoch_begin``
+        and ``on_epoch_end`` (logs ``loss``, and ``val_loss`` with
+        ``validation_split``), per batch ``on_train_batch_begin`` and
+        ``on_train_batch_end`` (the epoch's mean loss so far), then
+        ``on_train_end``. Where the compiled step loop trains (TensorFlow,
+        100 steps or more per call), batch events are reported when the
+        epoch's call returns, not as each batch ends; epoch events are never
+        delayed. Setting ``self.model.stop_training = True`` stops training
+        after the epoch. A callback is bound to the network (``set_model``)
+        during training only. ``clone`` and searches give every copy deep
+        copies of the callbacks; a pickled estimator keeps the callbacks that
+        can be pickled and drops the others (with a warning).
     xla_inference : bool, default=False
         Run inference (scores, ``predict``, reconstructions) through
         XLA-compiled functions on TensorFlow. Each new input shape (batch sizes
@@ -251,6 +266,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         warm_start=False,
         distribute_strategy=None,
         xla_inference=False,
+        callbacks=None,
     ):
         super().__init__(
             units,
@@ -278,6 +294,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             warm_start=warm_start,
             distribute_strategy=distribute_strategy,
             xla_inference=xla_inference,
+            callbacks=callbacks,
         )
         self.contamination = contamination
         self.scoring = scoring
