@@ -194,3 +194,22 @@ def test_non_finite_outputs_never_score_as_good(Estimator, X):
         assert np.all(estimator.predict(X) == -1)
     else:
         assert estimator.score(X) == -np.inf
+
+
+class FailsAtEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 3:
+            raise RuntimeError("the callback failed")
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_an_error_in_a_user_callback_changes_nothing(Estimator, X):
+    estimator = Estimator(epochs=2, warm_start=True, **SMALL).fit(X)
+    before = state(estimator)
+    estimator.set_params(callbacks=[FailsAtEpoch()])
+    with pytest.raises(RuntimeError, match="the callback failed"):
+        estimator.fit(X)  # epochs 2 and 3 of the model: fails at the end of the second
+    after = state(estimator)
+    assert after[0].pop("callbacks") is not None
+    before[0].pop("callbacks")
+    assert_same_state(before, after)
