@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib
 import io
 import os
 import tempfile
@@ -62,15 +63,23 @@ def private_apis_enabled() -> bool:
     return _PRIVATE_APIS.get()
 
 
-def keras_rnn_loop():
-    """Return Keras's generic RNN loop function, or None (the fallback)."""
+def _private(module: str, name: str | None = None):
+    """Return a private module (or its attribute ``name``), or None for the fallback.
+
+    None inside :func:`public_apis_only`, or where Keras moved or removed it.
+    """
     if not private_apis_enabled():
         return None
     try:
-        from keras.src.backend import rnn
-    except ImportError:  # pragma: no cover - a Keras that moved it
+        found = importlib.import_module(module)
+        return found if name is None else getattr(found, name)
+    except (ImportError, AttributeError):  # pragma: no cover - a Keras that moved it
         return None
-    return rnn
+
+
+def keras_rnn_loop():
+    """Return Keras's generic RNN loop function, or None (the fallback)."""
+    return _private("keras.src.backend", "rnn")
 
 
 class LSTMInnerLoopHook(keras.layers.LSTM):
@@ -126,13 +135,7 @@ def block_lstm(x, h0, c0, weights, bias):
 
 
 def _saving_lib():
-    if not private_apis_enabled():
-        return None
-    try:
-        from keras.src.saving import saving_lib
-    except ImportError:  # pragma: no cover - a Keras that moved it
-        return None
-    return saving_lib
+    return _private("keras.src.saving.saving_lib")
 
 
 def model_to_bytes(model) -> bytes:

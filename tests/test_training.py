@@ -8,25 +8,45 @@ from numpy.testing import assert_allclose
 from sklearn_lstmae import LSTMAutoencoderTransformer, _training
 
 
-def _train(sequences, *, step_loop, future_steps=0, epochs=4, shuffle=True, optimizer="adam"):
-    """Build a seeded model and train it; return the losses, weights and whether the loop ran."""
+def _run(
+    sequences, *, units, batch_size, future_steps=0, optimizer="adam", validation=False, **training
+):
+    """Build a seeded model for ``sequences`` and run ``train_epochs``; return it and the result."""
     ae = LSTMAutoencoderTransformer(
-        units=8, future_steps=future_steps, batch_size=4, optimizer=optimizer, random_state=0
+        units=units,
+        future_steps=future_steps,
+        batch_size=batch_size,
+        optimizer=optimizer,
+        random_state=0,
     )
-    validated = ae._prepare_training(sequences, warm=False)
-    x, y, masks = ae._training_arrays(validated)
+    x, y, masks = ae._training_arrays(ae._prepare_training(sequences, warm=False))
+    if validation:
+        training["validation_data"] = (x[:4], y[:4], masks[:4])
     result = _training.train_epochs(
         ae.model_,
         x,
         y,
         masks,
-        epochs=epochs,
-        batch_size=4,
-        shuffle=shuffle,
+        batch_size=batch_size,
         random_state=np.random.RandomState(0),
+        **training,
+    )
+    return ae.model_, result
+
+
+def _train(sequences, *, step_loop, future_steps=0, epochs=4, shuffle=True, optimizer="adam"):
+    """Build a seeded model and train it; return the losses, weights and whether the loop ran."""
+    model, result = _run(
+        sequences,
+        units=8,
+        batch_size=4,
+        future_steps=future_steps,
+        optimizer=optimizer,
+        epochs=epochs,
+        shuffle=shuffle,
         step_loop=step_loop,
     )
-    return result.history["loss"], ae.model_.get_weights(), ae.model_ in _training._STEP_LOOPS
+    return result.history["loss"], model.get_weights(), model in _training._STEP_LOOPS
 
 
 @pytest.mark.slow
@@ -123,23 +143,16 @@ class Recorder(keras.callbacks.Callback):
 
 
 def _train_with(callback, X, *, step_loop, epochs, validation=False):
-    ae = LSTMAutoencoderTransformer(units=4, batch_size=8, random_state=0)
-    validated = ae._prepare_training(X, warm=False)
-    x, y, masks = ae._training_arrays(validated)
-    validation_data = (x[:4], y[:4], masks[:4]) if validation else None
-    return _training.train_epochs(
-        ae.model_,
-        x,
-        y,
-        masks,
-        epochs=epochs,
+    return _run(
+        X,
+        units=4,
         batch_size=8,
+        epochs=epochs,
         shuffle=True,
-        random_state=np.random.RandomState(0),
         step_loop=step_loop,
-        validation_data=validation_data,
+        validation=validation,
         callbacks=[callback],
-    )
+    )[1]
 
 
 @pytest.mark.parametrize("step_loop", [False, True])
