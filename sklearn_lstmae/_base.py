@@ -785,6 +785,29 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         return -self._mse(self._errors(sequences), sequences)
 
     # ------------------------------------------------------------ persistence
+    def save(self, path):
+        """Write the estimator to a file that :func:`sklearn_lstmae.load` reads.
+
+        The file is a zip archive of data only, with no pickle: the network in
+        Keras's ``.keras`` format (loaded in Keras's safe mode), the
+        parameters and versions as JSON, and the fitted arrays as ``.npz``.
+        It loads on any Keras backend. Callbacks are not saved (a warning
+        says so), nor is a ``tf.distribute`` strategy instance.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write. An existing file is replaced once the archive is
+            complete.
+
+        See Also
+        --------
+        sklearn_lstmae.load : Read the file back.
+        """
+        from sklearn_lstmae._persistence import save
+
+        save(self, path)
+
     def __getstate__(self):
         state = dict(super().__getstate__())
         if self.callbacks:
