@@ -26,7 +26,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_lstmae._inference import predict
-from sklearn_lstmae._validation import check_sequences
+from sklearn_lstmae._validation import check_sample_weight, check_sequences
 
 _OPTIMIZERS = {
     "adam",
@@ -71,6 +71,13 @@ def _picklable_callbacks(callbacks):
             stacklevel=4,
         )
     return kept
+
+
+def _scaled_rows(masks, weights):
+    """Loss masks (an array, or one per model output) with each row scaled by its weight."""
+    if isinstance(masks, list):
+        return [_scaled_rows(mask, weights) for mask in masks]
+    return (masks * weights.reshape(-1, *([1] * (masks.ndim - 1)))).astype(np.float32)
 
 
 def _worst_if_not_finite(errors):
@@ -325,13 +332,19 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             return [self._from_network(part) for part in outputs]
         return (outputs * self.channel_scale_ + self.channel_mean_).astype(np.float32)
 
-    def _channel_statistics(self, sequences):
-        """Per-channel mean and standard deviation of the real steps, or ``(None, None)``."""
+    def _channel_statistics(self, sequences, weights=None):
+        """Per-channel (weighted) mean and standard deviation of the real steps, or Nones."""
         if not self.standardize:
             return None, None
-        real = sequences.values[~np.isnan(sequences.values[:, :, 0])]  # (n_real_steps, c)
-        mean = real.mean(axis=0, dtype=np.float64)
-        std = real.std(axis=0, dtype=np.float64)
+        real_steps = ~np.isnan(sequences.values[:, :, 0])
+        real = sequences.values[real_steps]  # (n_real_steps, c)
+        if weights is None:
+            mean = real.mean(axis=0, dtype=np.float64)
+            std = real.std(axis=0, dtype=np.float64)
+        else:  # each step weighs what its sequence weighs
+            step_weights = np.broadcast_to(weights[:, None], real_steps.shape)[real_steps]
+            mean = np.average(real, axis=0, weights=step_weights)
+            std = np.sqrt(np.average((real - mean) ** 2, axis=0, weights=step_weights))
         scale = np.where(std > np.finfo(np.float32).eps * np.maximum(1.0, np.abs(mean)), std, 1.0)
         return mean.astype(np.float32), scale.astype(np.float32)
 
@@ -471,13 +484,13 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         return model
 
     # --------------------------------------------------------------- training
-    def _initialize(self, X, sequences):
-        """Create the fitted state for data ``X`` (validated as ``sequences``)."""
+    def _initialize(self, X, sequences, weights=None):
+        """Create the fitted state for data ``X`` (validated as ``sequences``, ``weights``)."""
         network_params = self._network_params(sequences.max_length, sequences.n_channels)
         random_state = check_random_state(self.random_state)
         seed = int(random_state.randint(np.iinfo(np.int32).max))
         model = self._build_model(network_params, seed)
-        channel_mean, channel_scale = self._channel_statistics(sequences)
+        channel_mean, channel_scale = self._channel_statistics(sequences, weights)
         # Everything above may raise; state is only assigned below.
         names_and_width = sequences.values[:, :, 0] if sequences.is_list else X
         validate_data(self, names_and_width, reset=True, skip_check_array=True)
@@ -507,17 +520,27 @@ class _BaseLSTMAutoencoder(BaseEstimator):
                 "fitted. Set warm_start=False (or clone the estimator) to train a new model."
             )
 
-    def _train(self, sequences, *, epochs, validation_split, early_stopping):
-        """Train ``model_`` on ``sequences``; return the :class:`TrainingResult`."""
+    def _train(self, sequences, weights, *, epochs, validation_split, early_stopping):
+        """Train ``model_`` on ``sequences``; return the :class:`TrainingResult`.
+
+        ``weights`` (per sequence, or None) scale each sequence's loss masks,
+        so the loss is the weighted mean over real steps. They follow the
+        validation split (the last rows, as in Keras), and training rows of
+        weight 0 are left out, so they have no influence at all, shuffling
+        included.
+        """
         from sklearn_lstmae._training import take, train_epochs
 
         x, y, masks = self._training_arrays(sequences)
+        if weights is not None:
+            masks = _scaled_rows(masks, weights)
         validation_data = None
+        n_train = _n_train(x.shape[0], validation_split) if validation_split > 0 else x.shape[0]
         if validation_split > 0:
-            n_train = _n_train(x.shape[0], validation_split)
-            rows, held_out = slice(0, n_train), slice(n_train, None)
+            held_out = slice(n_train, None)
             validation_data = (x[held_out], take(y, held_out), take(masks, held_out))
-            x, y, masks = x[rows], take(y, rows), take(masks, rows)
+        rows = slice(0, n_train) if weights is None else np.flatnonzero(weights[:n_train] > 0)
+        x, y, masks = x[rows], take(y, rows), take(masks, rows)
         if isinstance(self.optimizer, str):
             # Honour a changed learning_rate when training continues.
             self.model_.optimizer.learning_rate = self.learning_rate
@@ -568,31 +591,42 @@ class _BaseLSTMAutoencoder(BaseEstimator):
     def _check_training_data(self, sequences):
         """Reject training data before any state changes (a hook for subclasses)."""
 
-    def _calibrate(self, sequences, *, partial=False):
+    def _calibrate(self, sequences, weights, *, partial=False):
         """Set what depends on the trained model and the training data (a hook).
 
-        ``partial``: ``sequences`` is one more chunk of ``partial_fit``.
+        ``weights``: per sequence, or None. ``partial``: ``sequences`` is one
+        more chunk of ``partial_fit``.
         """
 
-    def _prepare_training(self, X, *, warm, validation_split=0.0):
+    def _prepare_training(self, X, sample_weight, *, warm, validation_split=0.0):
         """Validate training data; initialize the model unless training continues.
 
         Everything that can be rejected is checked before any state changes.
+        Returns the validated sequences and weights (None: all equal).
         """
         self._check_callbacks()
         sequences = check_sequences(X, estimator=self)
+        weights = check_sample_weight(sample_weight, sequences.n_samples)
         self._check_training_data(sequences)
         if validation_split > 0:
-            _n_train(sequences.n_samples, validation_split)
+            n_train = _n_train(sequences.n_samples, validation_split)
+            if weights is not None and not (
+                np.any(weights[:n_train] > 0) and np.any(weights[n_train:] > 0)
+            ):
+                part = "training" if not np.any(weights[:n_train] > 0) else "validation"
+                raise ValueError(
+                    f"sample_weight is zero on every {part} sequence of the validation split "
+                    f"(validation_split={self.validation_split} holds out the last rows)."
+                )
         if warm and hasattr(self, "model_"):
             self._check_warm_start(X, sequences)
         else:
             self._check_longer_than_future(sequences, self.future_steps)
-            self._initialize(X, sequences)
-        return sequences
+            self._initialize(X, sequences, weights)
+        return sequences, weights
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the autoencoder on sequences ``X``.
 
         Parameters
@@ -604,6 +638,13 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             sequences of shape ``(length_i,)`` or ``(length_i, n_channels)``.
         y : None
             Ignored; present so the estimator fits in supervised pipelines.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sequence weights: the loss is the weighted mean over real
+            steps, and a sequence of weight 0 has no influence at all. With
+            ``validation_split`` the weights follow the split (the last rows
+            are held out) and weigh the validation loss. The detector's
+            threshold and error model are weighted too. In a ``Pipeline``,
+            route them with ``set_fit_request(sample_weight=True)``.
 
         Returns
         -------
@@ -612,6 +653,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         """
         return self._fit_all_or_nothing(
             X,
+            sample_weight,
             warm=self.warm_start,
             epochs=self.epochs,
             validation_split=self.validation_split,
@@ -619,7 +661,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one more epoch on ``X`` (initializing the model if needed).
 
         For data that does not fit in memory, call it once per chunk.
@@ -632,6 +674,8 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             Training sequences, in any form ``fit`` accepts.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sequence weights, as in :meth:`fit`.
 
         Returns
         -------
@@ -639,10 +683,16 @@ class _BaseLSTMAutoencoder(BaseEstimator):
             The estimator.
         """
         return self._fit_all_or_nothing(
-            X, warm=True, epochs=1, validation_split=0.0, early_stopping=False, partial=True
+            X,
+            sample_weight,
+            warm=True,
+            epochs=1,
+            validation_split=0.0,
+            early_stopping=False,
+            partial=True,
         )
 
-    def _fit_all_or_nothing(self, X, *, warm, partial=False, **training):
+    def _fit_all_or_nothing(self, X, sample_weight, *, warm, partial=False, **training):
         """Validate, train and calibrate; a call that fails changes nothing.
 
         An exception (bad data, a diverged loss, an error in the calibration)
@@ -653,13 +703,13 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         (a search or a script stops; the estimator is consistent).
         """
         with self._undo_on_failure():
-            sequences = self._prepare_training(
-                X, warm=warm, validation_split=training["validation_split"]
+            sequences, weights = self._prepare_training(
+                X, sample_weight, warm=warm, validation_split=training["validation_split"]
             )
-            result = self._train(sequences, **training)
+            result = self._train(sequences, weights, **training)
             if result.interrupted and result.n_epochs == 0:
                 raise KeyboardInterrupt("Training was interrupted before its first epoch ended.")
-            self._calibrate(sequences, partial=partial)
+            self._calibrate(sequences, weights, partial=partial)
         if result.interrupted:
             raise KeyboardInterrupt(
                 f"Training was interrupted; the model keeps the {result.n_epochs} epochs this "

@@ -5,7 +5,9 @@ threshold and error model must reflect all of it, but the chunks cannot be
 kept. :class:`CalibrationSample` keeps a uniform random sample of every
 sequence seen, at most ``capacity`` of them (reservoir sampling, Vitter's
 algorithm R): while fewer than ``capacity`` sequences have been seen, it holds
-all of them. Updates return a new sample; the old one is unchanged.
+all of them. Each kept sequence keeps its weight (``sample_weight``), so the
+sample gives weighted estimates over everything seen. Updates return a new
+sample; the old one is unchanged.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ CAPACITY = 1000
 
 @dataclass(frozen=True)
 class CalibrationSample:
-    """Sequences padded with NaN to ``width`` steps, their lengths, and the count seen."""
+    """Sequences padded with NaN to ``width`` steps, their lengths and weights, the count seen."""
 
     values: np.ndarray  # (n_kept, width, n_channels), float32
     lengths: np.ndarray  # (n_kept,), int64
     n_seen: int
     random_state: np.random.RandomState
     capacity: int = CAPACITY
+    weights: np.ndarray | None = None  # (n_kept,), float64; None: a sample kept before weights
 
     @classmethod
     def empty(cls, width: int, n_channels: int, seed: int, capacity: int = CAPACITY):
@@ -39,10 +42,17 @@ class CalibrationSample:
             n_seen=0,
             random_state=np.random.RandomState(seed),
             capacity=capacity,
+            weights=np.empty(0),
         )
 
-    def add(self, sequences: Sequences) -> CalibrationSample:
-        """Return the sample after seeing ``sequences`` (no longer than ``width``)."""
+    def add(self, sequences: Sequences, weights: np.ndarray | None = None) -> CalibrationSample:
+        """Return the sample after seeing ``sequences`` (no longer than ``width``).
+
+        ``weights``: one per sequence (None: ones).
+        """
+        if weights is None:
+            weights = np.ones(sequences.n_samples)
+        own_weights = self.weights if self.weights is not None else np.ones(self.lengths.shape[0])
         width = self.values.shape[1]
         new = np.full((sequences.n_samples, width, self.values.shape[2]), np.nan, np.float32)
         new[:, : sequences.max_length] = sequences.values
@@ -51,6 +61,7 @@ class CalibrationSample:
         n_free = min(self.capacity - self.values.shape[0], sequences.n_samples)
         values = np.concatenate([self.values, new[:n_free]])
         lengths = np.concatenate([self.lengths, sequences.lengths[:n_free]])
+        kept_weights = np.concatenate([own_weights, weights[:n_free]])
         random_state = copy.deepcopy(self.random_state)
         seen = self.n_seen + np.arange(n_free, sequences.n_samples)
         slots = random_state.randint(0, seen + 1) if seen.size else seen
@@ -60,10 +71,23 @@ class CalibrationSample:
             strict=True,
         ):
             values[slot], lengths[slot] = new[j], sequences.lengths[j]
+            kept_weights[slot] = weights[j]
         return CalibrationSample(
-            values, lengths, self.n_seen + sequences.n_samples, random_state, self.capacity
+            values,
+            lengths,
+            self.n_seen + sequences.n_samples,
+            random_state,
+            self.capacity,
+            kept_weights,
         )
 
     def sequences(self) -> Sequences:
         """Return the kept sequences as validated :class:`Sequences`."""
         return Sequences(self.values, self.lengths, is_list=False, univariate_input=False)
+
+    def sequence_weights(self) -> np.ndarray | None:
+        """Return the kept sequences' weights, or None where they are all equal."""
+        weights = self.weights
+        if weights is None or weights.size == 0 or np.all(weights == weights[0]):
+            return None
+        return weights

@@ -16,6 +16,42 @@ from sklearn_lstmae._base import _BaseLSTMAutoencoder, _worst_if_not_finite
 from sklearn_lstmae._calibration_sample import CalibrationSample
 
 
+def _percentile(values, q, weights=None):
+    """``np.percentile`` (linear interpolation), with optional positive weights.
+
+    With weights, the ``i``-th smallest value sits at the midpoint of its
+    weight, ``S_i - w_i / 2`` (``S``: the cumulative weights), and these
+    midpoints are mapped linearly onto [0, 1], the first to 0 and the last
+    to 1. For equal weights this gives numpy's positions ``(i - 1) / (n - 1)``.
+    """
+    if weights is None:
+        return np.percentile(values, q)
+    order = np.argsort(values, kind="stable")
+    values, weights = np.asarray(values)[order], weights[order]
+    if values.size == 1:
+        return np.full(np.shape(q), values[0]) if np.ndim(q) else values[0]
+    cumulative = np.cumsum(weights)
+    midpoints = cumulative - weights / 2
+    positions = (midpoints - midpoints[0]) / (midpoints[-1] - midpoints[0])
+    return np.interp(np.asarray(q) / 100.0, positions, values)
+
+
+def _ledoit_wolf(vectors, weights=None):
+    """Ledoit-Wolf shrunk Gaussian of ``vectors``, optionally weighted per row.
+
+    Weighted: centred on the weighted mean, with each row scaled by the square
+    root of its weight (relative to the mean weight), so that the empirical
+    covariance Ledoit-Wolf shrinks is the weighted covariance.
+    """
+    if weights is None:
+        return LedoitWolf().fit(vectors)
+    location = np.average(vectors, axis=0, weights=weights)
+    scale = np.sqrt(weights * (weights.size / weights.sum()))[:, None]
+    gaussian = LedoitWolf(assume_centered=True).fit((vectors - location) * scale)
+    gaussian.location_ = location
+    return gaussian
+
+
 class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     """Outlier detector from the reconstruction error of an LSTM autoencoder.
 
@@ -354,42 +390,46 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
                 "can still be scored)."
             )
 
-    def _initialize(self, X, sequences):
-        super()._initialize(X, sequences)
+    def _initialize(self, X, sequences, weights=None):
+        super()._initialize(X, sequences, weights)
         self._calibration_sample = None  # started by _calibrate
 
-    def _calibrate(self, sequences, *, partial=False):
+    def _calibrate(self, sequences, weights, *, partial=False):
         """Fit the error model and ``offset_`` to the training data.
 
         ``fit`` calibrates on its ``X``. ``partial_fit`` calibrates on a
         uniform sample of every sequence trained on since the model was
         created (all of them, up to 1,000; see :mod:`._calibration_sample`),
-        scored by the current model.
+        scored by the current model. Sequences of weight 0 are left out; the
+        others count with their weights (None: equally).
         """
+        if weights is not None:
+            sequences, weights = sequences.take(weights > 0), weights[weights > 0]
         sample = getattr(self, "_calibration_sample", None)
         if sample is None:  # a fresh model, or one pickled before samples were kept
             seed = getattr(self, "_model_seed", 0)
             sample = CalibrationSample.empty(self.n_timesteps_, self.n_channels_, seed)
-        self._calibration_sample = sample.add(sequences)
+        self._calibration_sample = sample.add(sequences, weights)
         if partial:
             sequences = self._calibration_sample.sequences()
+            weights = self._calibration_sample.sequence_weights()
         errors = self._errors(sequences)  # one pass over the calibration data
         self.scoring_ = self._resolved_scoring(sequences)
         if self.scoring_ == "mahalanobis":
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
             if not np.isfinite(vectors).all():
                 self._reject_non_finite(np.isfinite(vectors).all(axis=1))
-            self.error_covariance_ = LedoitWolf().fit(vectors)
+            self.error_covariance_ = _ledoit_wolf(vectors, weights)
         elif hasattr(self, "error_covariance_"):
             del self.error_covariance_  # a warm start switched to scoring="mse"
         scores = self._scores(errors, sequences)
         if not np.isfinite(scores).all():
             self._reject_non_finite(np.isfinite(scores))
         if self.contamination == "auto":
-            q1, q3 = np.percentile(scores, [25, 75])
+            q1, q3 = _percentile(scores, [25, 75], weights)
             self.offset_ = float(q1 - 1.5 * (q3 - q1))
         else:
-            self.offset_ = float(np.percentile(scores, 100.0 * self.contamination))
+            self.offset_ = float(_percentile(scores, 100.0 * self.contamination, weights))
 
     @staticmethod
     def _reject_non_finite(finite):

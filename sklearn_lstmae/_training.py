@@ -217,28 +217,38 @@ def _batch_weights(masks, index, n_real):
     """Per-step sample weights of one batch, one array per model output.
 
     ``masks`` holds, per output, 1 for the real time steps of each sequence
-    and 0 for padding. The weights zero the padding and the filler rows and
-    scale the rest so that Keras's mean over all entries of the batch equals
-    the mean over its real steps: a masked MSE, the same for any padding.
+    and 0 for padding (or each sequence's weight instead of 1). The weights
+    zero the padding and the filler rows and scale the rest so that Keras's
+    mean over all entries of the batch equals the (weighted) mean over its
+    real steps: a masked MSE, the same for any padding. A batch that weighs
+    nothing (a validation batch of zero-weight rows) gets weights 0.
     """
     weights = []
     for mask in masks if isinstance(masks, list) else [masks]:
         weight = mask[index]
         weight[n_real:] = 0.0
-        weights.append(weight * (weight.size / weight.sum()))
+        total = weight.sum()
+        weights.append(weight * (weight.size / total) if total > 0 else weight)
     return weights if isinstance(masks, list) else weights[0]
 
 
 def evaluate(model: keras.Model, x: np.ndarray, y, masks, *, batch_size: int) -> float:
-    """Return the compiled (weighted, masked) loss of ``model`` on ``(x, y)``."""
-    total = 0.0
+    """Return the compiled (weighted, masked) loss of ``model`` on ``(x, y)``.
+
+    The batches' losses are averaged with the weight of their real steps
+    (of the first output), so the result is the mean over all real steps.
+    """
+    first_mask = masks[0] if isinstance(masks, list) else masks
+    total = weight = 0.0
     for index, n_real in _batches(np.arange(x.shape[0]), batch_size):
         model.reset_metrics()  # Keras before 3.15 reports a running mean
         loss = model.test_on_batch(
             x[index], take(y, index), sample_weight=_batch_weights(masks, index, n_real)
         )
-        total += float(np.ravel(loss)[0]) * n_real
-    return total / x.shape[0]
+        batch_weight = float(first_mask[index[:n_real]].sum())
+        total += float(np.ravel(loss)[0]) * batch_weight
+        weight += batch_weight
+    return total / weight
 
 
 def model_variables(model) -> list:

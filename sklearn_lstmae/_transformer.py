@@ -320,7 +320,7 @@ class LSTMAutoencoderTransformer(
             for i, length in enumerate(lengths)
         ]
 
-    def score(self, X, y=None):
+    def score(self, X, y=None, sample_weight=None):
         """Negative mean squared reconstruction error over all sequences.
 
         Greater is better, so ``GridSearchCV`` without a ``scoring`` picks the
@@ -334,13 +334,15 @@ class LSTMAutoencoderTransformer(
             Sequences of the fitted length and channel count.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sequence weights of the mean.
 
         Returns
         -------
         score : float
-            Negative mean squared error.
+            Negative mean squared error (weighted mean over sequences).
         """
-        return float(np.mean(self.score_samples(X)))
+        return float(np.average(self.score_samples(X), weights=sample_weight))
 
     def forecast(self, X):
         """Predict the ``future_steps`` steps that follow each window.

@@ -17,6 +17,7 @@ n_channels)`` holding NaN after each sequence's end, and the lengths.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,10 @@ class Sequences:
     def max_length(self) -> int:
         """Length of the longest sequence (the padded width)."""
         return self.values.shape[1]
+
+    def take(self, rows) -> Sequences:
+        """Return the sequences ``rows`` (an index or boolean mask), same width."""
+        return dataclasses.replace(self, values=self.values[rows], lengths=self.lengths[rows])
 
 
 def _padding_lengths(values: np.ndarray, input_name: str, first_row: int) -> np.ndarray:
@@ -239,3 +244,40 @@ def check_codes(Z, code_size):
             "the output of transform."
         )
     return Z
+
+
+def check_sample_weight(sample_weight, n_samples: int):
+    """Validate per-sequence weights; return them as float64, or None if all are equal.
+
+    Equal weights (ones included) weigh nothing differently, so they become
+    None: the unweighted computation, exactly.
+
+    Raises
+    ------
+    ValueError
+        If the weights are not numbers, not one per sequence, not finite,
+        negative, or all zero.
+    """
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"sample_weight must hold numbers: {error}") from error
+    if weights.ndim == 0:
+        weights = np.full(n_samples, weights)
+    if weights.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight.shape == {weights.shape}, expected ({n_samples},): one weight "
+            "per sequence."
+        )
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight must be finite; it holds NaN or infinity.")
+    if np.any(weights < 0):
+        raise ValueError(
+            f"sample_weight must be non-negative; sample_weight[{np.argmax(weights < 0)}] is "
+            f"{weights[weights < 0][0]}."
+        )
+    if not np.any(weights > 0):
+        raise ValueError("sample_weight is zero everywhere: no sequence would be trained on.")
+    return None if np.all(weights == weights[0]) else weights

@@ -17,10 +17,18 @@ ESTIMATORS = [
 # how errors become a score; tests/test_outlier.py covers it (the checks cost about two
 # minutes an instance).
 
-# Every check is expected to pass; list any exception here with its reason. (scikit-learn
+# Every other check is expected to pass; list any exception here with its reason. (scikit-learn
 # itself skips check_array_api_input unless SCIPY_ARRAY_API=1: the estimators run on Keras,
 # not on the array API, and do not claim array_api_support.)
-EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+REPEATED_ROWS = (
+    "integer weights equal repeated rows only within one full batch (tested in "
+    "test_sample_weight.py): mini-batches and shuffling see a repeated row several times, "
+    "a weighted one once, so stochastic training differs"
+)
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
+    repr(estimator): {"check_sample_weight_equivalence_on_dense_data": REPEATED_ROWS}
+    for estimator in ESTIMATORS
+}
 
 
 @parametrize_with_checks(

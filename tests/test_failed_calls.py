@@ -148,10 +148,8 @@ def test_an_interrupt_in_the_compiled_loop_undoes_the_unrecorded_epochs(X, monke
     monkeypatch.undo()
     monkeypatch.setattr(_training, "STEPS_PER_CALL", 6)
     reference = LSTMAutoencoderTransformer(epochs=2, **SMALL)
-    reference._prepare_training(X, warm=False)
-    reference._train(
-        reference._check_fitted_sequences(X), epochs=2, validation_split=0, early_stopping=False
-    )
+    sequences, weights = reference._prepare_training(X, None, warm=False)
+    reference._train(sequences, weights, epochs=2, validation_split=0, early_stopping=False)
     assert ae.n_iter_ == 2
     for weight, expected in zip(
         ae.model_.get_weights(), reference.model_.get_weights(), strict=True

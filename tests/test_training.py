@@ -19,7 +19,7 @@ def _run(
         optimizer=optimizer,
         random_state=0,
     )
-    x, y, masks = ae._training_arrays(ae._prepare_training(sequences, warm=False))
+    x, y, masks = ae._training_arrays(ae._prepare_training(sequences, None, warm=False)[0])
     if validation:
         training["validation_data"] = (x[:4], y[:4], masks[:4])
     result = _training.train_epochs(
