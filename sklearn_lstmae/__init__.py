@@ -6,6 +6,7 @@ first ``fit`` (or when a fitted estimator is loaded or unpickled).
 
 from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 from sklearn_lstmae._persistence import load
+from sklearn_lstmae._series import SeriesAnomalyDetector, SeriesStream
 from sklearn_lstmae._threads import set_tensorflow_threads
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
 from sklearn_lstmae._windows import fold_windows, sliding_windows
@@ -13,6 +14,8 @@ from sklearn_lstmae._windows import fold_windows, sliding_windows
 __all__ = [
     "LSTMAutoencoderOutlierDetector",
     "LSTMAutoencoderTransformer",
+    "SeriesAnomalyDetector",
+    "SeriesStream",
     "fold_windows",
     "load",
     "set_tensorflow_threads",

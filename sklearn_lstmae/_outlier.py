@@ -8,12 +8,12 @@ import numpy as np
 from scipy.linalg import pinvh
 from sklearn.base import OutlierMixin
 from sklearn.covariance import LedoitWolf
-from sklearn.metrics import precision_recall_curve, roc_curve
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from sklearn_lstmae._base import _BaseLSTMAutoencoder, _worst_if_not_finite
 from sklearn_lstmae._calibration_sample import CalibrationSample
+from sklearn_lstmae._thresholds import threshold_from_labels
 
 
 def _percentile(values, q, weights=None):
@@ -533,23 +533,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
                 "y must hold +1 (inlier) and -1 (outlier) labels, both present; got "
                 f"{sorted(labels)}."
             )
-        is_outlier = y == -1
-        if max_false_positive_rate is None:
-            precision, recall, thresholds = precision_recall_curve(is_outlier, -scores)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
-            threshold = thresholds[np.argmax(f1[:-1])]
-        else:
-            if not isinstance(max_false_positive_rate, Real) or not (
-                0 <= max_false_positive_rate <= 1
-            ):
-                raise ValueError(
-                    "max_false_positive_rate must be a float in [0, 1] or None; got "
-                    f"{max_false_positive_rate!r}."
-                )
-            fpr, tpr, thresholds = roc_curve(is_outlier, -scores, drop_intermediate=False)
-            allowed = np.flatnonzero(fpr <= max_false_positive_rate)
-            threshold = thresholds[allowed[np.argmax(tpr[allowed])]]
+        threshold = threshold_from_labels(
+            -scores, y == -1, max_false_positive_rate=max_false_positive_rate
+        )
         # Flag scores <= -threshold: predict uses a strict "score < offset_".
         self.offset_ = float(np.nextafter(-threshold, np.inf))
         return self

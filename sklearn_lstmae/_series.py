@@ -1,0 +1,582 @@
+"""Where the anomalies are in long series: a detector of windows, scored per point."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from sklearn_lstmae._thresholds import pot_threshold, threshold_from_labels
+from sklearn_lstmae._windows import sliding_windows
+
+# Points per chunk when a whole series is scored: bounds the windows held at once.
+CHUNK_POINTS = 32768
+# POT models the tail of the training scores above this quantile (as SPOT does).
+POT_INITIAL_QUANTILE = 0.98
+# window="auto": the autocorrelation's highest peak between these lags (as TSB-AD's
+# find_length), else FALLBACK_WINDOW.
+PERIOD_LAGS = (3, 400)
+MIN_WINDOW, FALLBACK_WINDOW = 8, 125
+# ... and only a peak of at least this autocorrelation (white noise stays near 0).
+MIN_PEAK_AUTOCORRELATION = 0.2
+
+
+def dominant_period(series):
+    """Return the lag of the highest autocorrelation peak of ``series`` (2-D), or None.
+
+    The channels are z-normalized and averaged; peaks are searched between
+    ``PERIOD_LAGS``, and only a peak of autocorrelation at least
+    ``MIN_PEAK_AUTOCORRELATION`` counts.
+    """
+    values = series - series.mean(axis=0)
+    scale = values.std(axis=0)
+    values = (values / np.where(scale > 0, scale, 1.0)).mean(axis=1)
+    n = values.size
+    spectrum = np.fft.rfft(values, 2 * n)
+    autocorrelation = np.fft.irfft(spectrum * np.conj(spectrum))[:n]
+    if autocorrelation[0] <= 0:
+        return None
+    autocorrelation = autocorrelation / autocorrelation[0]
+    low, high = PERIOD_LAGS[0], min(PERIOD_LAGS[1], n // 2)
+    if high - low < 3:
+        return None
+    lags = np.arange(low, high)
+    middle = autocorrelation[low:high]
+    before, after = autocorrelation[low - 1 : high - 1], autocorrelation[low + 1 : high + 1]
+    peaks = lags[(middle > before) & (middle > after) & (middle >= MIN_PEAK_AUTOCORRELATION)]
+    if peaks.size == 0:
+        return None
+    return int(peaks[np.argmax(autocorrelation[peaks])])
+
+
+def _default_window_detector(random_state):
+    from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
+
+    return LSTMAutoencoderOutlierDetector(
+        units=32, epochs=30, standardize=True, scoring="mse", random_state=random_state
+    )
+
+
+class SeriesAnomalyDetector(BaseEstimator):
+    """Find anomalies in long series: per-point scores, flags and ranges.
+
+    It cuts the training series into overlapping windows, fits a window-level
+    outlier detector on them (by default an LSTM autoencoder), and scores
+    every point of a series by the windows that cover it: the mean over
+    those windows of the point's squared reconstruction error (averaged over
+    channels), or, for detectors without reconstructions, of the windows'
+    anomaly scores. A threshold fitted on the training series' own scores
+    turns scores into flags. Training data is assumed to be mostly normal.
+
+    Read more in the README's "Anomalies in long series".
+
+    Parameters
+    ----------
+    estimator : estimator with ``fit`` and ``score_samples``, default=None
+        The window-level detector, cloned in ``fit``. None: an
+        :class:`LSTMAutoencoderOutlierDetector` (32 units, 30 epochs,
+        ``standardize=True``, ``scoring="mse"``). A detector that does not
+        take 3-D input (e.g. ``IsolationForest``) gets each window flattened.
+    window : int >= 2 or "auto", default="auto"
+        Points per window. "auto": the series' dominant period (the highest
+        peak of the autocorrelation between lags 3 and 400, if at least 0.2),
+        at least 8, or 125 where there is no clear period. Choose a window that holds one
+        cycle of the normal pattern, or the time an anomaly needs to show.
+    stride : int >= 1, default=None
+        Points between training windows. None: ``window // 4`` (at least 1).
+    scoring_stride : int >= 1, default=None
+        Points between scored windows. None: ``window // 16`` (at least 1),
+        so every point is scored by about 16 windows. 1 scores every window:
+        finest, slowest. At most ``window``.
+    point_scores : {"auto", "reconstruction", "window"}, default="auto"
+        "reconstruction": per-step squared reconstruction errors (the
+        estimator needs ``reconstruction_error``; channel attribution with
+        :meth:`score_channels`). "window": the windows' anomaly scores
+        (``-score_samples``). "auto": "reconstruction" where the estimator
+        has ``reconstruction_error``, else "window".
+    threshold : {"pot", "quantile"} or float, default="pot"
+        How the training scores set ``threshold_``: "pot", peaks over
+        threshold (a generalized Pareto tail above their 98% quantile, at
+        probability ``risk``); "quantile", their ``quantile``; a float, that
+        value. :meth:`set_threshold_from_labels` picks one from labels.
+    quantile : float in (0, 1), default=0.99
+        The quantile for ``threshold="quantile"``.
+    risk : float in (0, 1), default=1e-3
+        For ``threshold="pot"``: how often a normal point may exceed it.
+    random_state : int, RandomState instance or None, default=None
+        Passed to the estimator (its ``random_state``, where it has one).
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted window-level detector.
+    window_, stride_, scoring_stride_ : int
+        The resolved window and strides.
+    point_scores_ : {"reconstruction", "window"}
+        The resolved ``point_scores``.
+    n_channels_ : int
+        Channels of the training series.
+    threshold_ : float
+        Points scoring above it are anomalies.
+    training_scores_ : ndarray of shape (n_training_points,)
+        The training series' per-point scores (concatenated), which set the
+        threshold.
+
+    See Also
+    --------
+    LSTMAutoencoderOutlierDetector : The default window-level detector.
+    sklearn_lstmae.sliding_windows : The windows, by hand.
+
+    Notes
+    -----
+    Points near the ends of a series are covered by fewer windows (the first
+    and last points by one); their scores are the mean over the windows that
+    do cover them, so they are noisier but on the same scale. With
+    ``scoring_stride > 1`` one extra window ends at the last point, so every
+    point is covered. NaN gaps are refused: fill them, or split the series
+    at the gap and pass a list.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import IsolationForest
+    >>> from sklearn_lstmae import SeriesAnomalyDetector
+    >>> t = np.arange(2000)
+    >>> series = np.sin(2 * np.pi * t / 50)
+    >>> test = series.copy()
+    >>> test[1200:1230] = 0.0  # a flat stretch where a wave should be
+    >>> detector = SeriesAnomalyDetector(
+    ...     IsolationForest(random_state=0), window=50, random_state=0
+    ... ).fit(series)
+    >>> detector.score_series(test).shape
+    (2000,)
+    >>> ranges = detector.anomaly_ranges(test)
+    >>> any(start < 1230 and stop > 1200 for start, stop in ranges)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "score_samples"]), None],
+        "window": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
+        "stride": [Interval(Integral, 1, None, closed="left"), None],
+        "scoring_stride": [Interval(Integral, 1, None, closed="left"), None],
+        "point_scores": [StrOptions({"auto", "reconstruction", "window"})],
+        "threshold": [StrOptions({"pot", "quantile"}), Real],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
+        "risk": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        window="auto",
+        stride=None,
+        scoring_stride=None,
+        point_scores="auto",
+        threshold="pot",
+        quantile=0.99,
+        risk=1e-3,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.window = window
+        self.stride = stride
+        self.scoring_stride = scoring_stride
+        self.point_scores = point_scores
+        self.threshold = threshold
+        self.quantile = quantile
+        self.risk = risk
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ validation
+    def _check_series(self, X, *, n_channels=None, min_length=None):
+        """Return ``(list of 2-D float32 series, whether X was a list)``."""
+        is_list = isinstance(X, list | tuple)
+        if is_list and len(X) == 0:
+            raise ValueError("X is an empty list; pass a series or a list of series.")
+        series = []
+        for i, item in enumerate(X if is_list else [X]):
+            name = f"X[{i}]" if is_list else "X"
+            values = np.asarray(item) if not hasattr(item, "iloc") else item.to_numpy()
+            if values.ndim == 1:
+                values = values[:, None]
+            if values.ndim != 2:
+                raise ValueError(
+                    f"{name} must be one series, (n_timesteps,) or (n_timesteps, n_channels); "
+                    f"got {values.ndim} dimensions. Pass several series as a list."
+                )
+            if values.dtype.kind in "fc" and np.isnan(values).any():
+                raise ValueError(
+                    f"{name} has NaN at step {int(np.flatnonzero(np.isnan(values).any(1))[0])}: "
+                    "gaps are not supported. Fill them (e.g. interpolate) or split the series "
+                    "at the gap and pass the pieces as a list."
+                )
+            values = check_array(
+                values, dtype=np.float32, ensure_min_samples=1, input_name=name
+            ).astype(np.float32, copy=False)
+            if n_channels is not None and values.shape[1] != n_channels:
+                raise ValueError(
+                    f"{name} has {values.shape[1]} channels; the detector was fitted on "
+                    f"{n_channels}."
+                )
+            if min_length is not None and values.shape[0] < min_length:
+                raise ValueError(
+                    f"{name} has {values.shape[0]} points, fewer than one window "
+                    f"(window_={min_length})."
+                )
+            series.append(values)
+        if n_channels is None and len({s.shape[1] for s in series}) > 1:
+            raise ValueError("The series in X have different channel counts.")
+        return series, is_list
+
+    def _resolve_window(self, series):
+        if self.window != "auto":
+            return int(self.window)
+        period = dominant_period(series[0])
+        return FALLBACK_WINDOW if period is None else max(MIN_WINDOW, period)
+
+    # ------------------------------------------------------------ fitting
+    @_fit_context(prefer_skip_nested_validation=False)  # the estimator is validated in its fit
+    def fit(self, X, y=None):
+        """Fit the window-level detector on the series, then the threshold.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps,) or (n_timesteps, n_channels), or list
+            One series, or a list of series (recordings, of any lengths) with
+            the same channels; mostly normal.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted detector.
+        """
+        series, _ = self._check_series(X)
+        window = self._resolve_window(series)
+        short = [i for i, s in enumerate(series) if s.shape[0] < window]
+        if short:
+            raise ValueError(
+                f"Series {short[0]} has {series[short[0]].shape[0]} points, fewer than one "
+                f"window ({window}); pass longer series or a smaller window."
+            )
+        stride = self.stride or max(1, window // 4)
+        scoring_stride = self.scoring_stride or max(1, window // 16)
+        if scoring_stride > window:
+            raise ValueError(f"scoring_stride={scoring_stride} must not exceed window={window}.")
+        if self.estimator is None:
+            estimator = _default_window_detector(self.random_state)
+        else:
+            estimator = clone(self.estimator)
+            if self.random_state is not None and "random_state" in estimator.get_params():
+                estimator.set_params(random_state=self.random_state)
+        point_scores = self.point_scores
+        if point_scores == "auto":
+            has_errors = hasattr(estimator, "reconstruction_error")
+            point_scores = "reconstruction" if has_errors else "window"
+        elif point_scores == "reconstruction" and not hasattr(estimator, "reconstruction_error"):
+            raise ValueError(
+                "point_scores='reconstruction' needs an estimator with reconstruction_error; "
+                f"{type(estimator).__name__} has none. Use point_scores='window'."
+            )
+        windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
+        three_d = get_tags(estimator).input_tags.three_d_array
+        estimator.fit(windows if three_d else windows.reshape(windows.shape[0], -1))
+        # Everything above may raise; state is only assigned below.
+        self.estimator_ = estimator
+        self.window_, self.stride_, self.scoring_stride_ = window, stride, scoring_stride
+        self.point_scores_ = point_scores
+        self.n_channels_ = series[0].shape[1]
+        self._three_d = three_d
+        self.training_scores_ = np.concatenate([self._score_one(s) for s in series])
+        self.threshold_ = self._threshold(self.training_scores_)
+        return self
+
+    def _threshold(self, scores):
+        if not np.all(np.isfinite(scores)):
+            raise ValueError("The training series' scores are not all finite; no threshold.")
+        if self.threshold == "pot":
+            return pot_threshold(scores, risk=self.risk, initial_quantile=POT_INITIAL_QUANTILE)
+        if self.threshold == "quantile":
+            return float(np.quantile(scores, self.quantile))
+        return float(self.threshold)
+
+    # ------------------------------------------------------------ scoring
+    def _window_values(self, windows):
+        """Per window and step, a value per channel (or one): ``(n, window, k)``."""
+        if self.point_scores_ == "reconstruction":
+            return np.asarray(self.estimator_.reconstruction_error(windows), dtype=np.float64)
+        flat = windows if self._three_d else windows.reshape(windows.shape[0], -1)
+        scores = -np.asarray(self.estimator_.score_samples(flat), dtype=np.float64)
+        return np.broadcast_to(scores[:, None, None], (windows.shape[0], windows.shape[1], 1))
+
+    def _score_one(self, series, channels=False):
+        stream = SeriesStream(self, channels=channels)
+        parts = [
+            stream._update(series[start : start + CHUNK_POINTS])
+            for start in range(0, series.shape[0], CHUNK_POINTS)
+        ]
+        return np.concatenate([*parts, stream.finish()])
+
+    def _each(self, X, channels=False):
+        check_is_fitted(self)
+        series, is_list = self._check_series(
+            X, n_channels=self.n_channels_, min_length=self.window_
+        )
+        scores = [self._score_one(s, channels) for s in series]
+        return scores if is_list else scores[0]
+
+    def score_series(self, X):
+        """Return the anomaly score of every point: higher is more anomalous.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps,) or (n_timesteps, n_channels), or list
+            One series (at least ``window_`` points), or a list of them.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_timesteps,), or a list of them for a list
+        """
+        return self._each(X)
+
+    def score_channels(self, X):
+        """Return each channel's part of every point's score: which channel drives it.
+
+        A point's score is the mean of its channels' scores, so
+        ``score_channels(X).argmax(axis=1)`` names the channel most to blame.
+        Needs ``point_scores_ == "reconstruction"``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps,) or (n_timesteps, n_channels), or list
+            One series, or a list of them.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_timesteps, n_channels), or a list of them
+        """
+        check_is_fitted(self)
+        if self.point_scores_ != "reconstruction":
+            raise ValueError(
+                "Channel scores come from per-channel reconstruction errors; this detector "
+                f"scores whole windows (point_scores_={self.point_scores_!r})."
+            )
+        return self._each(X, channels=True)
+
+    def predict_series(self, X):
+        """Flag every point: 1 for an anomaly (score above ``threshold_``), 0 if normal.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps,) or (n_timesteps, n_channels), or list
+            One series, or a list of them.
+
+        Returns
+        -------
+        flags : ndarray of shape (n_timesteps,), dtype int, or a list of them
+        """
+        scores = self.score_series(X)
+        if isinstance(scores, list):
+            return [(s > self.threshold_).astype(int) for s in scores]
+        return (scores > self.threshold_).astype(int)
+
+    def anomaly_ranges(self, X):
+        """Return the anomalous events: runs of flagged points, as ``(start, stop)`` pairs.
+
+        ``stop`` is exclusive, as in ``range`` and slices.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps,) or (n_timesteps, n_channels), or list
+            One series, or a list of them.
+
+        Returns
+        -------
+        ranges : list of (int, int), or a list of such lists for a list
+        """
+        flags = self.predict_series(X)
+        if isinstance(flags, list):
+            return [_runs(f) for f in flags]
+        return _runs(flags)
+
+    def set_threshold_from_labels(self, X, y, *, max_false_positive_rate=None):
+        """Choose ``threshold_`` on a labelled series: best F1, or best recall at a bound.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps,) or (n_timesteps, n_channels), or list
+            Validation series, not used in training.
+        y : array-like of shape (n_timesteps,), or a list of them
+            Per point, 1 for an anomaly and 0 for normal; both must occur.
+        max_false_positive_rate : float in [0, 1], default=None
+            None: maximise F1 of the anomalous points. Else: flag as many
+            anomalous points as possible with at most this share of normal
+            points flagged.
+
+        Returns
+        -------
+        self : object
+            The detector with its new ``threshold_``; nothing else changes.
+        """
+        scores = self.score_series(X)
+        if isinstance(scores, list):
+            if not isinstance(y, list | tuple) or len(y) != len(scores):
+                raise ValueError("For a list of series, y must be a list of as many label arrays.")
+            scores, y = np.concatenate(scores), np.concatenate([column_or_1d(v) for v in y])
+        y = column_or_1d(y)
+        if y.shape != scores.shape:
+            raise ValueError(f"X has {scores.shape[0]} points but y has {y.shape[0]} labels.")
+        if set(np.unique(y).tolist()) != {0, 1}:
+            raise ValueError("y must hold 1 (anomaly) and 0 (normal) per point, both present.")
+        threshold = threshold_from_labels(
+            scores, y == 1, max_false_positive_rate=max_false_positive_rate
+        )
+        # predict_series flags scores > threshold_; the chosen threshold is inclusive.
+        self.threshold_ = float(np.nextafter(threshold, -np.inf))
+        return self
+
+    def stream(self):
+        """Return a :class:`SeriesStream` that scores one series chunk by chunk.
+
+        Returns
+        -------
+        stream : SeriesStream
+        """
+        check_is_fitted(self)
+        return SeriesStream(self)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+def _runs(flags):
+    """``(start, stop)`` of each run of nonzero values in a 1-D array."""
+    edges = np.diff(np.r_[0, (np.asarray(flags) != 0).astype(np.int8), 0])
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+class SeriesStream:
+    """Score one long series chunk by chunk, with memory bounded by the chunk.
+
+    A point's score depends on the windows that cover it, so it is final only
+    once ``window_ - 1`` later points (or the end) have arrived. Each
+    :meth:`update` returns the scores that became final; :meth:`finish`
+    returns the rest. Concatenated, they equal
+    :meth:`SeriesAnomalyDetector.score_series` of the whole series. The
+    stream keeps only the last window or so of points and their partial sums.
+
+    Get one from :meth:`SeriesAnomalyDetector.stream`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import IsolationForest
+    >>> from sklearn_lstmae import SeriesAnomalyDetector
+    >>> series = np.sin(np.arange(3000) / 8)
+    >>> detector = SeriesAnomalyDetector(IsolationForest(random_state=0), window=50).fit(series)
+    >>> stream = detector.stream()
+    >>> parts = [stream.update(series[i : i + 700]) for i in range(0, 3000, 700)]
+    >>> scores = np.concatenate([*parts, stream.finish()])
+    >>> bool(np.allclose(scores, detector.score_series(series)))
+    True
+    """
+
+    def __init__(self, detector, *, channels=False):
+        self._detector = detector
+        self._channels = channels
+        self._width = detector.window_
+        self._stride = detector.scoring_stride_
+        n_values = detector.n_channels_ if detector.point_scores_ == "reconstruction" else 1
+        self._tail = np.empty((0, detector.n_channels_), np.float32)
+        self._sums = np.empty((0, n_values))
+        self._counts = np.empty(0)
+        self._offset = 0  # index in the series of the tail's first point
+        self._next_start = 0  # index of the next window to score
+        self._finished = False
+
+    def _add_windows(self, data, starts):
+        """Add the values of the windows at ``starts`` (indices into ``data``)."""
+        if starts.size == 0:
+            return
+        windows = sliding_windows(data, self._width)[starts]
+        values = self._detector._window_values(windows)
+        for step in range(self._width):
+            self._sums[starts + step] += values[:, step]
+            self._counts[starts + step] += 1
+
+    def _emit(self, n):
+        sums, counts = self._sums[:n], self._counts[:n, None]
+        scores = sums / counts
+        return scores if self._channels else scores.mean(axis=1)
+
+    def update(self, chunk):
+        """Add the next points; return the scores that became final.
+
+        Parameters
+        ----------
+        chunk : array-like of shape (n_points,) or (n_points, n_channels)
+            The series' next points.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_final,)
+            Scores of the points before the last window or so, in order.
+        """
+        (chunk,), _ = self._detector._check_series([chunk], n_channels=self._detector.n_channels_)
+        return self._update(chunk)
+
+    def _update(self, chunk):
+        if self._finished:
+            raise ValueError("The stream is finished; start a new one with detector.stream().")
+        data = np.concatenate([self._tail, chunk])
+        self._sums = np.concatenate([self._sums, np.zeros((chunk.shape[0], self._sums.shape[1]))])
+        self._counts = np.concatenate([self._counts, np.zeros(chunk.shape[0])])
+        end = self._offset + data.shape[0]
+        starts = np.arange(self._next_start, end - self._width + 1, self._stride)
+        self._add_windows(data, starts - self._offset)
+        if starts.size:
+            self._next_start = int(starts[-1]) + self._stride
+        # Later windows start at next_start or later; keep one window's points for the
+        # window that finish() may add at the end.
+        keep_from = max(self._offset, min(self._next_start, end - self._width))
+        n_final = keep_from - self._offset
+        scores = self._emit(n_final)
+        self._tail, self._sums, self._counts = (
+            data[n_final:],
+            self._sums[n_final:],
+            self._counts[n_final:],
+        )
+        self._offset = keep_from
+        return scores
+
+    def finish(self):
+        """Return the scores of the remaining points; the stream ends.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_remaining,)
+        """
+        if self._finished:
+            raise ValueError("The stream is already finished.")
+        n = self._tail.shape[0]
+        if self._offset + n < self._width:
+            raise ValueError(
+                f"The series has {self._offset + n} points, fewer than one window "
+                f"(window_={self._width})."
+            )
+        if n and self._counts[-1] == 0:  # the last points: one more window, ending there
+            self._add_windows(self._tail, np.array([n - self._width]))
+        self._finished = True
+        return self._emit(n)

@@ -1,0 +1,184 @@
+"""SeriesAnomalyDetector: per-point scores, flags, ranges, thresholds and streaming."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.ensemble import IsolationForest
+
+from sklearn_lstmae import LSTMAutoencoderOutlierDetector, SeriesAnomalyDetector, _series
+from sklearn_lstmae._thresholds import pot_threshold
+
+TINY_LSTM = LSTMAutoencoderOutlierDetector(units=4, epochs=2, batch_size=32, scoring="mse")
+
+
+def _waves(n=1500, channels=2, period=40, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)[:, None] + np.arange(channels) * period / 4
+    return (np.sin(2 * np.pi * t / period) + 0.05 * rng.randn(n, channels)).astype(np.float32)
+
+
+def _forest(**params):
+    return SeriesAnomalyDetector(IsolationForest(random_state=0), random_state=0, **params)
+
+
+def test_shapes_for_one_series_and_for_a_list():
+    train = _waves()
+    detector = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=0).fit(train)
+    assert detector.point_scores_ == "reconstruction" and detector.window_ == 20
+    scores = detector.score_series(train[:300])
+    assert scores.shape == (300,) and np.all(np.isfinite(scores)) and np.all(scores >= 0)
+    flags = detector.predict_series(train[:300])
+    assert set(np.unique(flags)) <= {0, 1}
+    assert_array_equal(flags, (scores > detector.threshold_).astype(int))
+    several = detector.score_series([train[:100], train[200:450]])
+    assert [s.shape for s in several] == [(100,), (250,)]
+    assert_allclose(several[1], detector.score_series(train[200:450]), rtol=1e-6)
+    assert detector.score_channels(train[:50]).shape == (50, 2)
+    univariate = SeriesAnomalyDetector(TINY_LSTM, window=20).fit(train[:, 0])
+    assert univariate.score_series(train[:64, 0]).shape == (64,)
+    assert univariate.n_channels_ == 1
+
+
+def test_ranges_are_the_runs_of_flagged_points():
+    train = _waves(channels=1)[:, 0]
+    detector = _forest(window=40).fit(train)
+    test = train.copy()
+    test[700:760] = 0.0  # a flat stretch where a wave should be
+    flags = detector.predict_series(test)
+    ranges = detector.anomaly_ranges(test)
+    rebuilt = np.zeros_like(flags)
+    for start, stop in ranges:
+        assert flags[start:stop].all() and start < stop
+        rebuilt[start:stop] = 1
+    assert_array_equal(rebuilt, flags)
+    assert any(start < 760 and stop > 700 for start, stop in ranges)
+    assert detector.score_series(test).argmax() in range(660, 800)
+    assert detector.point_scores_ == "window"
+
+
+@pytest.mark.parametrize("scoring_stride", [1, 3, 7])
+def test_streaming_equals_scoring_the_whole_series(scoring_stride):
+    train = _waves(n=600)
+    detector = SeriesAnomalyDetector(
+        TINY_LSTM, window=24, scoring_stride=scoring_stride, random_state=0
+    ).fit(train)
+    series = _waves(n=997, seed=1)
+    whole = detector.score_series(series)
+    stream = detector.stream()
+    parts, longest_tail = [], 0
+    for size in [5, 30, 1, 200, 17, 400, 344]:  # chunks shorter and longer than a window
+        parts.append(stream.update(series[:size]))
+        series = series[size:]
+        longest_tail = max(longest_tail, len(stream._tail))
+    scores = np.concatenate([*parts, stream.finish()])
+    assert_allclose(scores, whole, rtol=1e-5, atol=1e-7)
+    assert longest_tail <= 24 + scoring_stride  # memory: about one window of points
+    with pytest.raises(ValueError, match="finished"):
+        stream.finish()
+
+
+def test_long_series_are_scored_in_chunks_with_the_same_result(monkeypatch):
+    detector = _forest(window=30, scoring_stride=4).fit(_waves(n=900))
+    series = _waves(n=2000, seed=2)
+    whole = detector.score_series(series)
+    monkeypatch.setattr(_series, "CHUNK_POINTS", 97)
+    assert_allclose(detector.score_series(series), whole, rtol=1e-12)
+
+
+def test_every_point_is_covered_up_to_the_ends():
+    detector = _forest(window=30, scoring_stride=7).fit(_waves(n=600))
+    stream = detector.stream()
+    stream.update(_waves(n=101, seed=3))
+    assert stream._counts[-1] == 0  # the last point waits for the extra end window
+    scores = detector.score_series(_waves(n=101, seed=3))
+    assert scores.shape == (101,) and np.all(np.isfinite(scores))
+
+
+def test_the_channel_to_blame():
+    train = _waves(n=1200, channels=3)
+    detector = SeriesAnomalyDetector(TINY_LSTM, window=40, random_state=0).fit(train)
+    test = train[:600].copy()
+    test[300:320, 2] += 3.0
+    blame = detector.score_channels(test)[300:320].argmax(axis=1)
+    assert np.mean(blame == 2) > 0.8
+    with pytest.raises(ValueError, match="whole windows"):
+        _forest(window=40).fit(train).score_channels(test)
+
+
+def test_thresholds():
+    train = _waves(n=1200, channels=1)
+    quantile = _forest(window=40, threshold="quantile", quantile=0.9).fit(train)
+    assert np.mean(quantile.training_scores_ > quantile.threshold_) == pytest.approx(0.1, abs=0.01)
+    fixed = _forest(window=40, threshold=0.5).fit(train)
+    assert fixed.threshold_ == 0.5
+    pot = _forest(window=40).fit(train)
+    assert pot.threshold_ >= np.quantile(pot.training_scores_, _series.POT_INITIAL_QUANTILE)
+
+
+def test_pot_extrapolates_an_exponential_tail():
+    scores = np.random.RandomState(0).exponential(size=200_000)
+    for risk in (1e-3, 1e-4, 1e-5):  # the exact quantile is -log(risk)
+        assert pot_threshold(scores, risk=risk, initial_quantile=0.98) == pytest.approx(
+            -np.log(risk), rel=0.1
+        )
+    assert pot_threshold(scores[:100], risk=1e-3, initial_quantile=0.98) == pytest.approx(
+        np.quantile(scores[:100], 0.98)
+    )  # too few excesses: the initial quantile
+
+
+def test_threshold_from_labels():
+    train = _waves(n=1200, channels=1)
+    detector = _forest(window=40).fit(train)
+    test = train[:800].copy()
+    test[400:450] = 0.0
+    labels = np.zeros(800, dtype=int)
+    labels[400:450] = 1
+    scores = detector.score_series(test)
+    detector.set_threshold_from_labels(test, labels)
+    flags = detector.predict_series(test)
+    assert_array_equal(flags, (scores > detector.threshold_).astype(int))
+    assert flags[labels == 1].mean() > 0.5
+    detector.set_threshold_from_labels(test, labels, max_false_positive_rate=0.0)
+    assert not detector.predict_series(test)[labels == 0].any()
+    detector.set_threshold_from_labels([test, test], [labels, labels])
+    with pytest.raises(ValueError, match="both present"):
+        detector.set_threshold_from_labels(test, np.zeros(800))
+    with pytest.raises(ValueError, match="labels"):
+        detector.set_threshold_from_labels(test, labels[:10])
+
+
+def test_auto_window_is_the_period():
+    assert _forest().fit(_waves(n=2000, period=50)).window_ in (49, 50, 51)
+    noise = np.random.RandomState(0).randn(2000)
+    assert _forest().fit(noise).window_ == _series.FALLBACK_WINDOW
+
+
+def test_random_state_makes_fits_repeatable():
+    train = _waves(n=600)
+    a = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=3).fit(train)
+    b = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=3).fit(train)
+    assert_array_equal(a.score_series(train[:200]), b.score_series(train[:200]))
+    assert TINY_LSTM.random_state is None  # the given estimator itself is left alone
+
+
+def test_bad_input_gets_a_clear_error():
+    train = _waves(n=600)
+    detector = _forest(window=40).fit(train)
+    with pytest.raises(ValueError, match="fewer than one window"):
+        detector.score_series(train[:39])
+    with pytest.raises(ValueError, match="fewer than one window"):
+        _forest(window=40).fit([train, train[:10]])
+    gap = train.copy()
+    gap[100, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN at step 100.*split the series"):
+        detector.score_series(gap)
+    with pytest.raises(ValueError, match="3 channels.*fitted on 2"):
+        detector.score_series(np.zeros((100, 3)))
+    with pytest.raises(ValueError, match="3 dimensions"):
+        detector.score_series(np.zeros((2, 100, 2)))
+    with pytest.raises(ValueError, match="must not exceed"):
+        _forest(window=10, scoring_stride=11).fit(train)
+    with pytest.raises(ValueError, match="reconstruction_error"):
+        _forest(window=10, point_scores="reconstruction").fit(train)
+    with pytest.raises(ValueError, match="different channel counts"):
+        _forest(window=10).fit([train, train[:, :1]])
