@@ -10,9 +10,10 @@ ending in ``_``, for changing afterwards. They need matplotlib: ``pip install
   panel per sequence and channel, the composite model's predicted steps marked;
 - :class:`LossCurveDisplay`: ``loss`` and ``val_loss`` per epoch, the best
   epoch marked;
-- :class:`AnomalyScoreDisplay`: anomaly scores (per sequence, or per step of a
+- :class:`AnomalyScoreDisplay`: anomaly scores (per sequence, or per point of a
   long series), the threshold, flagged points and, given labels, the true
-  anomalies.
+  anomalies; for a :class:`~sklearn_lstmae.SeriesAnomalyDetector`, the series
+  above its scores, with flagged and true ranges shaded.
 """
 
 from __future__ import annotations
@@ -366,6 +367,10 @@ class AnomalyScoreDisplay:
     kind : {"line", "points"}, default="line"
         A line (scores of consecutive steps) or one marker per score (scores
         of separate sequences).
+    series : array-like of shape (n,) or (n, n_channels), default=None
+        The series the scores belong to (``kind="line"``): drawn in a panel
+        above the scores, with flagged ranges (red) and true anomalies
+        (orange) shaded.
 
     Attributes
     ----------
@@ -375,6 +380,9 @@ class AnomalyScoreDisplay:
     flagged_ : matplotlib PathCollection
         The flagged points.
     ax_ : matplotlib Axes
+        The scores' axes.
+    series_ax_ : matplotlib Axes or None
+        The series' axes, if a series was given.
     figure_ : matplotlib Figure
 
     Examples
@@ -390,27 +398,32 @@ class AnomalyScoreDisplay:
     2
     """
 
-    def __init__(self, scores, threshold=None, *, y_true=None, kind="line"):
+    def __init__(self, scores, threshold=None, *, y_true=None, kind="line", series=None):
         self.scores = scores
         self.threshold = threshold
         self.y_true = y_true
         self.kind = kind
+        self.series = series
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, ax=None, **kwargs):
-        """Score sequences with a fitted detector and plot them, one marker each.
+        """Score with a fitted detector and plot.
 
         Parameters
         ----------
-        estimator : LSTMAutoencoderOutlierDetector
-            A fitted detector: its scores are ``-score_samples(X)``, its
-            threshold ``-offset_``.
+        estimator : LSTMAutoencoderOutlierDetector or SeriesAnomalyDetector
+            A fitted detector. Sequences: one marker per sequence, scores
+            ``-score_samples(X)``, threshold ``-offset_``. A series: the
+            series above its per-point ``score_series(X)``, threshold
+            ``threshold_``.
         X : array-like or list of array-like
-            Sequences, in any form ``fit`` accepts.
-        y : array-like of shape (n_samples,), default=None
-            True anomalies, if known ({-1, 1} or 0/1 labels).
+            Sequences in any form ``fit`` accepts, or one series.
+        y : array-like, default=None
+            True anomalies, if known ({-1, 1} or 0/1 labels): per sequence,
+            or per point of the series.
         ax : matplotlib Axes, default=None
-            Axes to draw in; default: a new figure.
+            Axes to draw in (two, for a series: the series', the scores');
+            default: a new figure.
         **kwargs : dict
             Passed to :meth:`plot`.
 
@@ -418,6 +431,13 @@ class AnomalyScoreDisplay:
         -------
         display : AnomalyScoreDisplay
         """
+        if hasattr(estimator, "score_series"):
+            check_is_fitted(estimator, "threshold_")
+            if isinstance(X, list | tuple):
+                raise ValueError("Pass one series (not a list) to draw.")
+            scores = estimator.score_series(X)
+            display = cls(scores, estimator.threshold_, y_true=y, kind="line", series=X)
+            return display.plot(ax=ax, **kwargs)
         check_is_fitted(estimator, "offset_")
         display = cls(-estimator.score_samples(X), -estimator.offset_, y_true=y, kind="points")
         return display.plot(ax=ax, **kwargs)
@@ -466,7 +486,14 @@ class AnomalyScoreDisplay:
         if self.kind not in ("line", "points"):
             raise ValueError(f'kind must be "line" or "points"; got {self.kind!r}.')
         scores = np.asarray(self.scores, dtype=float).reshape(-1)
-        figure, ax = _one_axes(ax)
+        series_ax = None
+        if self.series is not None:
+            if self.kind != "line":
+                raise ValueError('A series is drawn with kind="line" only.')
+            figure, axes = _axes_grid(ax, 2, 1, sharex=True, figsize=(10, 5), layout="constrained")
+            series_ax, ax = axes[:, 0]
+        else:
+            figure, ax = _one_axes(ax)
         index = np.arange(scores.size)
         style = {"label": "anomaly score", **(scores_kw or {})}
         if self.kind == "line":
@@ -502,11 +529,42 @@ class AnomalyScoreDisplay:
                 self.threshold, color="tab:red", linestyle="--", label="threshold"
             )
             flagged = scores > self.threshold
+        if series_ax is not None:
+            self._plot_series(series_ax, flagged)
         self.flagged_ = ax.scatter(
             index[flagged], scores[flagged], marker="x", color="tab:red", s=25, label="flagged"
         )
         ax.set_xlabel("time step" if self.kind == "line" else "sequence")
         ax.set_ylabel("anomaly score")
         ax.legend(loc="best", fontsize="small")
-        self.ax_, self.figure_ = ax, figure
+        self.ax_, self.series_ax_, self.figure_ = ax, series_ax, figure
         return self
+
+    def _plot_series(self, ax, flagged):
+        """Draw the series, flagged ranges (red) and true anomalies (orange) shaded."""
+        values = np.asarray(self.series, dtype=float)
+        values = values.reshape(values.shape[0], -1)
+        if values.shape[0] != flagged.size:
+            raise ValueError("series must have one point per score.")
+        for c in range(values.shape[1]):
+            label = "series" if values.shape[1] == 1 else f"channel {c}"
+            ax.plot(np.arange(values.shape[0]), values[:, c], linewidth=1, label=label)
+        for n, (start, stop) in enumerate(_runs(flagged)):
+            ax.axvspan(
+                start - 0.5,
+                stop - 0.5,
+                color="tab:red",
+                alpha=0.3,
+                label="flagged" if n == 0 else None,
+            )
+        if self.y_true is not None:
+            for n, (start, stop) in enumerate(_runs(_anomaly_flags(self.y_true).reshape(-1))):
+                ax.axvspan(
+                    start - 0.5,
+                    stop - 0.5,
+                    color="tab:orange",
+                    alpha=0.25,
+                    label="true anomaly" if n == 0 else None,
+                )
+        ax.set_ylabel("value")
+        ax.legend(loc="best", fontsize="small")

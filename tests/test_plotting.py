@@ -130,3 +130,25 @@ def test_displays_need_a_fitted_estimator():
         LossCurveDisplay.from_estimator(LSTMAutoencoderTransformer())
     with pytest.raises(NotFittedError):
         AnomalyScoreDisplay.from_estimator(LSTMAutoencoderOutlierDetector(), _data())
+
+
+def test_anomaly_score_display_of_a_series_detector():
+    from sklearn.ensemble import IsolationForest
+
+    from sklearn_lstmae import SeriesAnomalyDetector
+
+    series = np.sin(np.arange(1200) / 6).astype(np.float32)
+    detector = SeriesAnomalyDetector(IsolationForest(random_state=0), window=40).fit(series)
+    test = series.copy()
+    test[600:650] = 0
+    truth = np.zeros(1200, dtype=int)
+    truth[600:650] = 1
+    display = AnomalyScoreDisplay.from_estimator(detector, test, truth)
+    np.testing.assert_allclose(display.scores_artist_.get_ydata(), detector.score_series(test))
+    assert display.threshold_line_.get_ydata()[0] == pytest.approx(detector.threshold_)
+    np.testing.assert_allclose(display.series_ax_.lines[0].get_ydata(), test)
+    spans = display.series_ax_.patches
+    assert len(spans) == len(detector.anomaly_ranges(test)) + 1  # flagged ranges + the true one
+    assert display.ax_.get_shared_x_axes().joined(display.ax_, display.series_ax_)
+    with pytest.raises(ValueError, match="one series"):
+        AnomalyScoreDisplay.from_estimator(detector, [test, test])
