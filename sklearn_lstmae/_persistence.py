@@ -1,14 +1,16 @@
 """The library's own file format for fitted estimators: data only, no pickle.
 
-A file written by ``estimator.save(path)`` is a zip archive of three members:
+A file written by ``estimator.save(path)`` is a zip archive of:
 
 - ``metadata.json``: the format version, the estimator's class, the versions
   of the library, Keras and its backend, the parameters and every fitted
-  attribute that is not an array or the network;
+  attribute that is not an array or a network;
 - ``arrays.npz``: the fitted arrays, read back with ``allow_pickle=False``;
-- ``model.keras``: the network (architecture, weights, optimizer state) in
-  Keras's own format, read back in Keras's safe mode (no ``Lambda`` layer, no
-  class that is not registered).
+- ``model.keras`` (and ``model-1.keras``, ... for the library's estimators
+  inside another, e.g. a :class:`SeriesAnomalyDetector`'s window detector):
+  the networks (architecture, weights, optimizer state) in Keras's own
+  format, read back in Keras's safe mode (no ``Lambda`` layer, no class that
+  is not registered).
 
 JSON cannot hold tuples, arrays, random states or objects, so the metadata
 tags them (``{"__tuple__": [...]}`` and the like). Loading accepts only the
@@ -22,22 +24,24 @@ import dataclasses
 import io
 import json
 import os
+import re
 import warnings
 import zipfile
 
 import numpy as np
 
 FORMAT = 1
-_METADATA, _ARRAYS, _MODEL = "metadata.json", "arrays.npz", "model.keras"
+_METADATA, _ARRAYS = "metadata.json", "arrays.npz"
+_MODEL_NAME = re.compile(r"model(-[1-9][0-9]*)?\.keras")
 
 
 def _estimator_classes():
     from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
+    from sklearn_lstmae._series import SeriesAnomalyDetector
     from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
 
-    return {
-        cls.__name__: cls for cls in (LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector)
-    }
+    classes = (LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector, SeriesAnomalyDetector)
+    return {cls.__name__: cls for cls in classes}
 
 
 def _object_classes():
@@ -54,6 +58,22 @@ class _Encoder:
 
     def __init__(self):
         self.arrays = {}
+        self.models = {}  # member name -> network
+
+    def estimator(self, estimator):
+        """Encode one of the library's estimators: class, parameters, state, network."""
+        state = {k: v for k, v in vars(estimator).items() if k not in estimator.get_params()}
+        model = state.pop("model_", None)
+        member = None
+        if model is not None:
+            member = "model.keras" if not self.models else f"model-{len(self.models)}.keras"
+            self.models[member] = model
+        return {
+            "estimator": type(estimator).__name__,
+            "params": self(_savable_params(estimator)),
+            "state": self(state),
+            "model": member,
+        }
 
     def array(self, value):
         name = f"a{len(self.arrays)}"
@@ -88,6 +108,8 @@ class _Encoder:
                 }
             }
         name = type(value).__name__
+        if _estimator_classes().get(name) is type(value):
+            return {"__estimator__": self.estimator(value)}
         if _object_classes().get(name) is type(value):
             fields = (
                 {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
@@ -99,14 +121,40 @@ class _Encoder:
 
         if isinstance(value, keras.optimizers.Optimizer):
             return {"__keras_optimizer__": keras.optimizers.serialize(value)}
-        raise TypeError(f"cannot save a {type(value).__qualname__} without pickle")
+        raise TypeError(
+            f"cannot save a {type(value).__qualname__} without pickle: save() holds the "
+            "library's estimators, numpy and plain data only (use skops.io or pickle for others)"
+        )
 
 
 class _Decoder:
     """Rebuild what :class:`_Encoder` wrote, accepting only its own tags."""
 
-    def __init__(self, arrays):
+    def __init__(self, arrays, models):
         self.arrays = arrays
+        self.models = models  # member name -> bytes
+
+    def estimator(self, fields):
+        """Rebuild an estimator from :meth:`_Encoder.estimator`'s fields."""
+        cls = _estimator_classes().get(fields.get("estimator"))
+        if cls is None:
+            raise ValueError(f"the archive holds an unknown estimator {fields.get('estimator')!r}")
+        try:
+            estimator = cls(**self(fields["params"]))
+        except TypeError as error:
+            raise ValueError(
+                f"the archive's parameters do not fit {cls.__name__}: {error}"
+            ) from error
+        state = self(fields["state"])
+        if not all(_is_fitted_name(name) for name in state):
+            raise ValueError(f"the archive's state has unexpected names: {sorted(state)}")
+        member = fields.get("model")
+        if member is not None:
+            if member not in self.models:
+                raise ValueError(f"the archive has no network {member!r}")
+            state["model_"] = _load_model(self.models[member])
+        vars(estimator).update(state)
+        return estimator
 
     def array(self, tagged):
         name = tagged["__array__"]
@@ -140,6 +188,8 @@ class _Decoder:
                 )
             )
             return random_state
+        if tag == "__estimator__":
+            return self.estimator(value[tag])
         if tag == "__object__":
             cls = _object_classes().get(value[tag])
             if cls is None:
@@ -183,18 +233,14 @@ def save(estimator, path):
     if type(estimator).__name__ not in _estimator_classes():
         raise TypeError(f"cannot save a {type(estimator).__qualname__}")
     encode = _Encoder()
-    state = {k: v for k, v in vars(estimator).items() if k not in estimator.get_params()}
-    model = state.pop("model_", None)
     metadata = {
         "format": FORMAT,
-        "estimator": type(estimator).__name__,
         "versions": {
             "sklearn_lstmae": __version__,
             "keras": keras.__version__,
             "backend": keras.backend.backend(),
         },
-        "params": encode(_savable_params(estimator)),
-        "state": encode(state),
+        **encode.estimator(estimator),
     }
     buffer = io.BytesIO()  # built in memory: a failure leaves ``path`` untouched
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -202,8 +248,8 @@ def save(estimator, path):
         arrays = io.BytesIO()
         np.savez(arrays, **encode.arrays)
         archive.writestr(_ARRAYS, arrays.getvalue())
-        if model is not None:
-            archive.writestr(_MODEL, model_to_bytes(model))
+        for member, model in encode.models.items():
+            archive.writestr(member, model_to_bytes(model))
     if hasattr(path, "write"):
         path.write(buffer.getvalue())
     else:
@@ -220,11 +266,13 @@ def _read_members(path):
         ) from error
     with archive:
         names = set(archive.namelist())
-        unexpected = names - {_METADATA, _ARRAYS, _MODEL}
+        unexpected = {
+            name for name in names - {_METADATA, _ARRAYS} if not _MODEL_NAME.fullmatch(name)
+        }
         if unexpected or not {_METADATA, _ARRAYS} <= names:
             raise ValueError(
                 f"the archive should hold {_METADATA}, {_ARRAYS} and, for a fitted "
-                f"estimator, {_MODEL}; it holds {sorted(names)}"
+                f"estimator, model.keras (model-1.keras, ...); it holds {sorted(names)}"
             )
         return {name: archive.read(name) for name in names}
 
@@ -239,7 +287,8 @@ def load(path):
 
     Returns
     -------
-    estimator : LSTMAutoencoderTransformer or LSTMAutoencoderOutlierDetector
+    estimator : LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector or \
+            SeriesAnomalyDetector
         The estimator as it was saved, with its network, fitted attributes and
         optimizer state (so that ``partial_fit`` trains on). Callbacks are not
         saved.
@@ -277,23 +326,10 @@ def load(path):
             f"{metadata.get('versions', {}).get('sklearn_lstmae', '?')}; this version reads "
             f"format {FORMAT} and older: upgrade sklearn-lstmae to load it"
         )
-    cls = _estimator_classes().get(metadata.get("estimator"))
-    if cls is None:
-        raise ValueError(f"the archive holds an unknown estimator {metadata.get('estimator')!r}")
     with np.load(io.BytesIO(members[_ARRAYS]), allow_pickle=False) as npz:
         arrays = {name: npz[name] for name in npz.files}
-    decode = _Decoder(arrays)
-    try:
-        estimator = cls(**decode(metadata["params"]))
-    except TypeError as error:
-        raise ValueError(f"the archive's parameters do not fit {cls.__name__}: {error}") from error
-    state = decode(metadata["state"])
-    if not all(_is_fitted_name(name) for name in state):
-        raise ValueError(f"the archive's state has unexpected names: {sorted(state)}")
-    if _MODEL in members:
-        state["model_"] = _load_model(members[_MODEL])
-    vars(estimator).update(state)
-    return estimator
+    models = {name: data for name, data in members.items() if _MODEL_NAME.fullmatch(name)}
+    return _Decoder(arrays, models).estimator(metadata)
 
 
 def _is_fitted_name(name):

@@ -443,6 +443,22 @@ class SeriesAnomalyDetector(BaseEstimator):
         self.threshold_ = float(np.nextafter(threshold, -np.inf))
         return self
 
+    def save(self, path):
+        """Write the detector to a file that :func:`sklearn_lstmae.load` reads.
+
+        Data only, no pickle (see ``LSTMAutoencoderOutlierDetector.save``). The
+        window detector must be one of the library's; for others (e.g.
+        ``IsolationForest``) use skops or pickle.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write.
+        """
+        from sklearn_lstmae._persistence import save
+
+        save(self, path)
+
     def stream(self):
         """Return a :class:`SeriesStream` that scores one series chunk by chunk.
 

@@ -246,3 +246,24 @@ def test_a_file_saved_on_tensorflow_loads_on_jax(italy_power, tmp_path):
     assert report["backend"] == "jax"
     np.testing.assert_allclose(report["scores"], detector.score_samples(X), rtol=1e-4)
     np.testing.assert_array_equal(report["predictions"], detector.predict(X))
+
+
+def test_a_series_detector_round_trips_with_its_window_detector(tmp_path):
+    from sklearn.ensemble import IsolationForest
+
+    from sklearn_lstmae import SeriesAnomalyDetector
+
+    series = np.sin(np.arange(600) / 5).astype(np.float32)
+    window_detector = LSTMAutoencoderOutlierDetector(units=4, epochs=2, scoring="mse")
+    detector = SeriesAnomalyDetector(window_detector, window=20, random_state=0).fit(series)
+    detector.save(tmp_path / "series.lstmae")
+    with zipfile.ZipFile(tmp_path / "series.lstmae") as archive:
+        assert "model.keras" in archive.namelist()
+    loaded = sklearn_lstmae.load(tmp_path / "series.lstmae")
+    np.testing.assert_array_equal(loaded.score_series(series), detector.score_series(series))
+    assert loaded.threshold_ == detector.threshold_
+    assert isinstance(loaded.estimator, LSTMAutoencoderOutlierDetector)
+    forest = SeriesAnomalyDetector(IsolationForest(), window=20).fit(series)
+    with pytest.raises(TypeError, match="skops"):
+        forest.save(tmp_path / "forest.lstmae")
+    assert not (tmp_path / "forest.lstmae").exists()

@@ -1,0 +1,205 @@
+"""Long-series anomaly detection: SeriesAnomalyDetector against window baselines, one run.
+
+Labelled long series that ship inside PyPI packages (nothing is downloaded):
+
+- ``UCR-135``: UCR anomaly archive series 135 (InternalBleeding16), in aeon's
+  wheel; trained on its normal prefix (1,200 points), scored whole (7,501);
+- ``ECG-3``: aeon's ecg-diff-count-3 (a GutenTAG synthetic ECG), trained on its
+  anomaly-free training series (10,000), scored on its test series (10,000,
+  three anomalies);
+- ``MITDB``: sktime's mitdb excerpt (7,500 points, one anomaly at 6,936-7,287),
+  trained on its first 3,000 points, scored whole;
+- ``Yahoo``: sktime's yahoo excerpt (1,000 points, 7 point anomalies from 431),
+  trained on its first 400 points, scored whole.
+
+Methods, on the same windows (the LSTM detector's resolved ``window_``):
+
+- ``LSTM-AE``: ``SeriesAnomalyDetector(random_state=seed)``, its defaults;
+- ``IForest``: ``IsolationForest`` on the flattened windows (through
+  ``SeriesAnomalyDetector``, window scores spread to their points);
+- ``Sub-PCA``: PCA reconstruction error of the flattened windows (95% of the
+  variance), the same way;
+- ``z-score``: a moving z-score, ``|x_t - mean| / std`` over the previous
+  ``window`` points (pandas ``rolling``), the maximum over channels.
+
+Metrics: point-wise average precision (AP) and ROC AUC (scikit-learn); VUS-PR
+(TSB-AD's ``generate_curve``, sliding window = ``window``); range-based F1
+(``prts``, flat bias, reciprocal cardinality) of each method's flags at its
+POT threshold (``risk=1e-3``, fitted on its own training scores). Means over
+seeds where a method is random.
+
+    pip install -e ".[benchmark]"
+    pip install --no-deps aeon==1.6.0 prts==1.0.0.3 TSB-AD==1.5  # data and metrics
+    python benchmarks/bench_series.py [--seeds 0 1 2] [--series UCR-135 ...]
+"""
+
+import argparse
+import importlib.util
+import pathlib
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.decomposition import PCA
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from sklearn_lstmae import SeriesAnomalyDetector
+from sklearn_lstmae._thresholds import pot_threshold
+
+SERIES = ["UCR-135", "ECG-3", "MITDB", "Yahoo"]
+
+
+def _package_data(package, *parts):
+    return pathlib.Path(importlib.util.find_spec(package).origin).parent.joinpath(*parts)
+
+
+def _aeon_csv(*parts):
+    frame = pd.read_csv(_package_data("aeon", "datasets", "data", *parts))
+    values = frame.drop(columns=["timestamp", "is_anomaly"]).to_numpy(np.float32)
+    return values, frame["is_anomaly"].to_numpy(int)
+
+
+def _sktime_csv(name):
+    frame = pd.read_csv(_package_data("sktime", "datasets", "data", name, f"{name}.csv"))
+    return frame[["data"]].to_numpy(np.float32), frame["label"].to_numpy(int)
+
+
+def load(name):
+    """Return ``(train, test, labels)``: 2-D series and per-point 0/1 labels of ``test``."""
+    if name == "UCR-135":
+        test, labels = _aeon_csv("KDD-TSAD_135", "135_UCR_Anomaly_InternalBleeding16_TEST.csv")
+        return test[:1200], test, labels
+    if name == "ECG-3":
+        train, _ = _aeon_csv("UnitTest", "ecg-diff-count-3_TRAIN_NA.csv")
+        test, labels = _aeon_csv("UnitTest", "ecg-diff-count-3_TEST.csv")
+        return train, test, labels
+    if name == "MITDB":
+        test, labels = _sktime_csv("mitdb")
+        return test[:3000], test, labels
+    if name == "Yahoo":
+        test, labels = _sktime_csv("yahoo")
+        return test[:400], test, labels
+    raise ValueError(name)
+
+
+class PCAReconstruction(BaseEstimator):
+    """Sub-PCA: minus the squared PCA reconstruction error of each (flattened) window."""
+
+    def __init__(self, n_components=0.95):
+        self.n_components = n_components
+
+    def fit(self, X, y=None):
+        self.pca_ = PCA(n_components=self.n_components, svd_solver="full").fit(X)
+        return self
+
+    def score_samples(self, X):
+        rebuilt = self.pca_.inverse_transform(self.pca_.transform(X))
+        return -np.sum((X - rebuilt) ** 2, axis=1)
+
+
+def moving_z_score(series, window):
+    frame = pd.DataFrame(series)
+    past = frame.shift(1).rolling(window, min_periods=2)
+    z = ((frame - past.mean()) / past.std()).abs().to_numpy()
+    z = np.where(np.isfinite(z), z, 0.0)
+    return z.max(axis=1)
+
+
+def metrics(labels, scores, flags, window):
+    row = {
+        "AP": average_precision_score(labels, scores),
+        "ROC AUC": roc_auc_score(labels, scores),
+    }
+    try:
+        from TSB_AD.evaluation.basic_metrics import generate_curve
+
+        row["VUS-PR"] = generate_curve(labels, scores, slidingWindow=window)[-1]
+    except ImportError:
+        pass
+    try:
+        from prts import ts_fscore
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            row["range F1"] = (
+                ts_fscore(
+                    labels,
+                    flags,
+                    beta=1.0,
+                    p_alpha=0.0,
+                    r_alpha=0.0,
+                    cardinality="reciprocal",
+                    p_bias="flat",
+                    r_bias="flat",
+                )
+                if flags.any()
+                else 0.0
+            )
+    except ImportError:
+        pass
+    return row
+
+
+def run_detector(detector, train, test, labels):
+    start = time.perf_counter()
+    detector.fit(train)
+    fit_s = time.perf_counter() - start
+    scores = detector.score_series(test)
+    flags = (scores > detector.threshold_).astype(int)
+    row = metrics(labels, scores, flags, detector.window_)
+    row["fit s"] = fit_s
+    return row, detector.window_
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", nargs="+", default=SERIES, choices=SERIES)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    args = parser.parse_args()
+    table = []
+    for name in args.series:
+        train, test, labels = load(name)
+        runs = {"LSTM-AE": [], "IForest": [], "Sub-PCA": [], "z-score": []}
+        for seed in args.seeds:
+            row, window = run_detector(
+                SeriesAnomalyDetector(random_state=seed), train, test, labels
+            )
+            runs["LSTM-AE"].append(row)
+            forest = SeriesAnomalyDetector(IsolationForest(random_state=seed), window=window)
+            runs["IForest"].append(run_detector(forest, train, test, labels)[0])
+        pca = SeriesAnomalyDetector(PCAReconstruction(), window=window)
+        runs["Sub-PCA"].append(run_detector(pca, train, test, labels)[0])
+        z_train, z_test = moving_z_score(train, window), moving_z_score(test, window)
+        threshold = pot_threshold(z_train, risk=1e-3, initial_quantile=0.98)
+        row = metrics(labels, z_test, (z_test > threshold).astype(int), window)
+        runs["z-score"].append({**row, "fit s": 0.0})
+        print(
+            f"\n{name}: train {train.shape}, test {test.shape}, anomalous points "
+            f"{labels.sum()}, window {window}"
+        )
+        for method, rows in runs.items():
+            frame = pd.DataFrame(rows)
+            cells = "  ".join(
+                f"{column} {frame[column].mean():.3f}"
+                + (f" ± {frame[column].std(ddof=0):.3f}" if len(frame) > 1 else "")
+                for column in frame.columns
+            )
+            print(f"  {method:8s} {cells}")
+            table.append({"series": name, "method": method, **frame.mean().to_dict()})
+    print("\nMeans (markdown):")
+    frame = pd.DataFrame(table)
+    for metric in [c for c in ("AP", "VUS-PR", "range F1", "ROC AUC") if c in frame]:
+        pivot = frame.pivot(index="series", columns="method", values=metric).loc[args.series]
+        print(f"\n{metric}\n")
+        methods = ["LSTM-AE", "IForest", "Sub-PCA", "z-score"]
+        print("| series | " + " | ".join(methods) + " |")
+        print("|---" * (len(methods) + 1) + "|")
+        for series, values in pivot[methods].iterrows():
+            print(f"| {series} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+
+
+if __name__ == "__main__":
+    main()
