@@ -15,6 +15,11 @@ from sklearn_lstmae._windows import sliding_windows
 
 # Points per chunk when a whole series is scored: bounds the windows held at once.
 CHUNK_POINTS = 32768
+# stride=None: the smallest stride that gives at most this many training windows.
+MAX_TRAINING_WINDOWS = 10_000
+# The default window detector trains for about this many mini-batch steps, whatever
+# the amount of data (a short series gets many epochs, a long one few).
+TRAINING_STEPS, BATCH_SIZE = 1500, 32
 # POT models the tail of the training scores above this quantile (as SPOT does).
 POT_INITIAL_QUANTILE = 0.98
 # window="auto": the autocorrelation's highest peak between these lags (as TSB-AD's
@@ -53,11 +58,17 @@ def dominant_period(series):
     return int(peaks[np.argmax(autocorrelation[peaks])])
 
 
-def _default_window_detector(random_state):
+def _default_window_detector(n_windows, random_state):
     from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 
+    epochs = max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))
     return LSTMAutoencoderOutlierDetector(
-        units=32, epochs=30, standardize=True, scoring="mse", random_state=random_state
+        units=32,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        standardize=True,
+        scoring="mse",
+        random_state=random_state,
     )
 
 
@@ -78,16 +89,21 @@ class SeriesAnomalyDetector(BaseEstimator):
     ----------
     estimator : estimator with ``fit`` and ``score_samples``, default=None
         The window-level detector, cloned in ``fit``. None: an
-        :class:`LSTMAutoencoderOutlierDetector` (32 units, 30 epochs,
-        ``standardize=True``, ``scoring="mse"``). A detector that does not
-        take 3-D input (e.g. ``IsolationForest``) gets each window flattened.
+        :class:`LSTMAutoencoderOutlierDetector` (32 units,
+        ``standardize=True``, ``scoring="mse"``) trained for about 1,500
+        mini-batch steps of 32 windows: many epochs on a short series, few
+        on a long one. A detector that does not take 3-D input (e.g.
+        ``IsolationForest``) gets each window flattened.
     window : int >= 2 or "auto", default="auto"
         Points per window. "auto": the series' dominant period (the highest
         peak of the autocorrelation between lags 3 and 400, if at least 0.2),
         at least 8, or 125 where there is no clear period. Choose a window that holds one
         cycle of the normal pattern, or the time an anomaly needs to show.
     stride : int >= 1, default=None
-        Points between training windows. None: ``window // 4`` (at least 1).
+        Points between training windows. None: the smallest stride that
+        gives at most 10,000 windows (1, every window, for series up to
+        about 10,000 points), so the detector sees the pattern at every
+        phase.
     scoring_stride : int >= 1, default=None
         Points between scored windows. None: ``window // 16`` (at least 1),
         so every point is scored by about 16 windows. 1 scores every window:
@@ -267,12 +283,14 @@ class SeriesAnomalyDetector(BaseEstimator):
                 f"Series {short[0]} has {series[short[0]].shape[0]} points, fewer than one "
                 f"window ({window}); pass longer series or a smaller window."
             )
-        stride = self.stride or max(1, window // 4)
+        n_windows = sum(s.shape[0] - window + 1 for s in series)
+        stride = self.stride or max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
         scoring_stride = self.scoring_stride or max(1, window // 16)
         if scoring_stride > window:
             raise ValueError(f"scoring_stride={scoring_stride} must not exceed window={window}.")
+        windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
         if self.estimator is None:
-            estimator = _default_window_detector(self.random_state)
+            estimator = _default_window_detector(windows.shape[0], self.random_state)
         else:
             estimator = clone(self.estimator)
             if self.random_state is not None and "random_state" in estimator.get_params():
@@ -286,7 +304,6 @@ class SeriesAnomalyDetector(BaseEstimator):
                 "point_scores='reconstruction' needs an estimator with reconstruction_error; "
                 f"{type(estimator).__name__} has none. Use point_scores='window'."
             )
-        windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
         three_d = get_tags(estimator).input_tags.three_d_array
         estimator.fit(windows if three_d else windows.reshape(windows.shape[0], -1))
         # Everything above may raise; state is only assigned below.
