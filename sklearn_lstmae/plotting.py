@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_lstmae._series import _runs
 from sklearn_lstmae._validation import check_sequences
 
 __all__ = ["AnomalyScoreDisplay", "LossCurveDisplay", "ReconstructionDisplay"]
@@ -60,12 +61,6 @@ def _as_list(X):
     sequences = check_sequences(X, input_name="X")
     pairs = zip(sequences.values, sequences.lengths, strict=True)
     return [values[:length] for values, length in pairs]
-
-
-def _runs(flags):
-    """``(start, stop)`` of each run of True in a 1-D boolean array."""
-    edges = np.diff(np.r_[0, flags.astype(np.int8), 0])
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
 class ReconstructionDisplay:
