@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.linalg import pinvh
 from sklearn.base import OutlierMixin
 from sklearn.covariance import LedoitWolf
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -89,7 +90,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         sequences are scored under the Gaussian's marginal. Its cost grows with
         ``d = n_timesteps * n_channels``: O(n_samples d^2 + d^3) to fit and
         O(d^2) memory (d = 1,000 needs 8 MB). ``"mse"``: negative mean squared
-        error, for any lengths.
+        error, for any lengths. ``"knn"``: density in code space: minus the
+        mean distance of the sequence's code (``transform``'s output) to its
+        ``n_neighbors`` nearest training codes, codes standardized on the
+        training codes; the training sequences' own scores leave themselves
+        out, so ``offset_`` treats them like new data. Any lengths.
+    n_neighbors : int, default=5
+        Neighbours for ``scoring="knn"`` (at most the training sequences
+        minus one).
     latent_dim : int, default=None
         Width of an optional Dense bottleneck after the encoder.
     bidirectional : bool, default=True
@@ -198,12 +206,17 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Threshold on ``score_samples``: ``decision_function = score_samples -
         offset_``. Set by ``fit`` from ``contamination``, or from labels by
         :meth:`set_offset_from_labels`.
-    scoring_ : {"mahalanobis", "mse"}
+    scoring_ : {"mahalanobis", "mse", "knn"}
         The scoring in use (``scoring`` with "auto" resolved by the last
         ``fit`` or ``partial_fit``).
     error_covariance_ : sklearn.covariance.LedoitWolf
         Gaussian model of the training error vectors (``scoring="mahalanobis"``
         only).
+    code_mean_, code_scale_ : ndarray of shape (code_size,)
+        Standardization of the codes (``scoring="knn"`` only).
+    training_codes_ : ndarray of shape (n_calibration, code_size)
+        The standardized codes of the calibration sequences, whose
+        neighbours score new codes (``scoring="knn"`` only).
     model_ : keras.Model
         The trained Keras autoencoder.
     encoder_ : keras.Model
@@ -269,7 +282,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     _parameter_constraints: dict = {
         **_BaseLSTMAutoencoder._parameter_constraints,
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
-        "scoring": [StrOptions({"auto", "mahalanobis", "mse"})],
+        "scoring": [StrOptions({"auto", "mahalanobis", "mse", "knn"})],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -278,6 +292,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         *,
         contamination="auto",
         scoring="auto",
+        n_neighbors=5,
         latent_dim=None,
         bidirectional=True,
         code="states_and_means",
@@ -334,6 +349,19 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         )
         self.contamination = contamination
         self.scoring = scoring
+        self.n_neighbors = n_neighbors
+
+    def _codes(self, sequences):
+        """Codes of ``sequences``, standardized as the training codes were (float64)."""
+        codes = np.asarray(self._predict(self.encoder_, self._observed(sequences)), np.float64)
+        return (codes - self.code_mean_) / self.code_scale_
+
+    def _knn_distances(self, codes, *, leave_one_out=False):
+        """Mean distance of ``codes`` to their nearest training codes (brute force)."""
+        k = min(self.n_neighbors, self.training_codes_.shape[0] - 1)
+        neighbors = NearestNeighbors(n_neighbors=k + leave_one_out, algorithm="brute")
+        distances, _ = neighbors.fit(self.training_codes_).kneighbors(codes)
+        return distances[:, int(leave_one_out) :].mean(axis=1)
 
     def _scores(self, errors, sequences):
         """Scores (higher is more normal) from the signed errors of ``sequences``."""
@@ -373,6 +401,11 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         return "mahalanobis" if self._one_length(sequences) else "mse"
 
     def _check_training_data(self, sequences):
+        if self.scoring == "knn" and sequences.n_samples < 2:
+            raise ValueError(
+                "scoring='knn' compares codes with their training neighbours and needs at "
+                f"least 2 training sequences; got n_samples={sequences.n_samples}."
+            )
         if self.scoring != "mahalanobis":
             return
         if sequences.n_samples < 2:
@@ -413,16 +446,36 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         if partial:
             sequences = self._calibration_sample.sequences()
             weights = self._calibration_sample.sequence_weights()
-        errors = self._errors(sequences)  # one pass over the calibration data
         self.scoring_ = self._resolved_scoring(sequences)
+        for name in ("error_covariance_", "code_mean_", "code_scale_", "training_codes_"):
+            if hasattr(self, name):
+                delattr(self, name)  # of the previous scoring (a warm start may switch)
+        if self.scoring_ == "knn":
+            self._calibrate_knn(sequences, weights)
+            return
+        errors = self._errors(sequences)  # one pass over the calibration data
         if self.scoring_ == "mahalanobis":
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
             if not np.isfinite(vectors).all():
                 self._reject_non_finite(np.isfinite(vectors).all(axis=1))
             self.error_covariance_ = _ledoit_wolf(vectors, weights)
-        elif hasattr(self, "error_covariance_"):
-            del self.error_covariance_  # a warm start switched to scoring="mse"
-        scores = self._scores(errors, sequences)
+        self._set_offset(self._scores(errors, sequences), weights)
+
+    def _calibrate_knn(self, sequences, weights):
+        """Standardize the training codes, keep them, and set ``offset_`` from them."""
+        if sequences.n_samples < 2:
+            raise ValueError("scoring='knn' needs at least 2 training sequences.")
+        codes = np.asarray(self._predict(self.encoder_, self._observed(sequences)), np.float64)
+        if not np.isfinite(codes).all():
+            self._reject_non_finite(np.isfinite(codes).all(axis=1))
+        self.code_mean_ = np.average(codes, axis=0, weights=weights)
+        spread = np.sqrt(np.average((codes - self.code_mean_) ** 2, axis=0, weights=weights))
+        self.code_scale_ = np.where(spread > 0, spread, 1.0)
+        self.training_codes_ = (codes - self.code_mean_) / self.code_scale_
+        self._set_offset(-self._knn_distances(self.training_codes_, leave_one_out=True), weights)
+
+    def _set_offset(self, scores, weights):
+        """Set ``offset_`` from the training sequences' scores and ``contamination``."""
         if not np.isfinite(scores).all():
             self._reject_non_finite(np.isfinite(scores))
         if self.contamination == "auto":
@@ -461,6 +514,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
 
     def _score_samples(self, X, first_row):
         sequences = self._check_fitted_sequences(X, first_row)
+        if self.scoring_ == "knn":
+            return -_worst_if_not_finite(self._knn_distances(self._codes(sequences)))
         return self._scores(self._errors(sequences), sequences)
 
     def decision_function(self, X):

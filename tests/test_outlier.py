@@ -140,7 +140,7 @@ def test_shares_parameters_with_the_transformer():
 
     transformer = set(LSTMAutoencoderTransformer().get_params())
     detector = set(LSTMAutoencoderOutlierDetector().get_params())
-    assert detector - transformer == {"contamination", "scoring"}
+    assert detector - transformer == {"contamination", "scoring", "n_neighbors"}
     assert transformer <= detector
 
 

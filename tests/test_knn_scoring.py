@@ -1,0 +1,73 @@
+"""scoring="knn": code-space nearest-neighbour scores of the outlier detector."""
+
+import io
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import sklearn_lstmae
+from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+
+SMALL = dict(units=4, epochs=3, batch_size=16, random_state=0, scoring="knn")
+
+
+def _data(n=40, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.linspace(0, 2 * np.pi, 16)
+    return np.sin(t + rng.uniform(0, 1, size=(n, 1))) + 0.05 * rng.randn(n, 16)
+
+
+def test_scores_are_minus_the_mean_distance_to_the_nearest_training_codes():
+    X = _data()
+    detector = LSTMAutoencoderOutlierDetector(**SMALL, n_neighbors=3).fit(X)
+    assert detector.scoring_ == "knn" and not hasattr(detector, "error_covariance_")
+    twin = LSTMAutoencoderTransformer(**{k: v for k, v in SMALL.items() if k != "scoring"})
+    codes = twin.fit(X).transform(X[:5]).astype(np.float64)  # the same network: same seed
+    standardized = (codes - detector.code_mean_) / detector.code_scale_
+    distances = np.linalg.norm(standardized[:, None] - detector.training_codes_[None], axis=2)
+    expected = -np.sort(distances, axis=1)[:, :3].mean(axis=1)
+    assert_allclose(detector.score_samples(X[:5]), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_training_scores_leave_themselves_out():
+    X = _data(n=60)
+    detector = LSTMAutoencoderOutlierDetector(**SMALL, contamination=0.2).fit(X)
+    # The threshold comes from leave-one-out training scores, which behave like scores of new
+    # data: about 20% of new sequences from the same source are flagged. (In-sample scores
+    # count each training sequence as its own nearest neighbour and would flag far fewer.)
+    new = _data(n=400, seed=1)
+    assert 0.1 <= np.mean(detector.predict(new) == -1) <= 0.32
+    assert np.mean(detector.predict(X) == -1) < 0.2
+
+
+def test_a_far_sequence_scores_lowest_and_lengths_may_differ():
+    X = _data()
+    ragged = [x[: 10 + i % 6] for i, x in enumerate(X)]
+    detector = LSTMAutoencoderOutlierDetector(**SMALL).fit(ragged)
+    far = [np.full(12, 5.0)]
+    assert detector.score_samples(far)[0] < detector.score_samples(ragged).min()
+
+
+def test_round_trips_and_warm_start_switching():
+    X = _data()
+    detector = LSTMAutoencoderOutlierDetector(**SMALL).fit(X)
+    file = io.BytesIO()
+    detector.save(file)
+    for loaded in (
+        sklearn_lstmae.load(io.BytesIO(file.getvalue())),
+        pickle.loads(pickle.dumps(detector)),
+    ):
+        assert_array_equal(loaded.score_samples(X), detector.score_samples(X))
+    detector.set_params(scoring="mahalanobis", warm_start=True).fit(X)
+    assert hasattr(detector, "error_covariance_") and not hasattr(detector, "training_codes_")
+    detector.set_params(scoring="knn").partial_fit(X)
+    assert not hasattr(detector, "error_covariance_")
+    # partial_fit calibrates on every sequence the model has trained on: 3 x 40.
+    assert detector.training_codes_.shape[0] == 120
+
+
+def test_knn_needs_two_sequences():
+    with pytest.raises(ValueError, match="at least 2 training sequences"):
+        LSTMAutoencoderOutlierDetector(**SMALL).fit(_data()[:1])
