@@ -5,7 +5,6 @@ import pickle
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import roc_auc_score
 
 from sklearn_lstmae import (
     LSTMAutoencoderOutlierDetector,
@@ -30,13 +29,14 @@ def detector(request, one_class):
 
 
 @pytest.mark.slow
-def test_scores_separate_the_other_class(detector, one_class):
-    _, X_test, y_test = one_class
+def test_a_pattern_never_seen_scores_below_every_training_sequence(detector, one_class):
+    # Behaviour, not accuracy (the ROC AUC on the other class is measured in
+    # benchmarks/bench_quality.py): a training sequence with a large oscillation added.
+    X_train, X_test, _ = one_class
     scores = detector.score_samples(X_test)
     assert scores.shape == (X_test.shape[0],) and scores.dtype == np.float64
-    # Measured here: mse 0.58, mahalanobis 0.95 (IsolationForest: 0.87).
-    minimum = {"mse": 0.5, "mahalanobis": 0.85}[detector.scoring]
-    assert roc_auc_score(y_test == 1, scores) > minimum
+    distorted = X_train[:1] + 3.0 * np.sin(np.arange(X_train.shape[1]))
+    assert detector.score_samples(distorted)[0] < detector.score_samples(X_train).min()
 
 
 def test_decision_function_and_predict_follow_offset(detector, one_class):
