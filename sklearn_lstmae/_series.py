@@ -306,14 +306,20 @@ class SeriesAnomalyDetector(BaseEstimator):
             )
         three_d = get_tags(estimator).input_tags.three_d_array
         estimator.fit(windows if three_d else windows.reshape(windows.shape[0], -1))
-        # Everything above may raise; state is only assigned below.
-        self.estimator_ = estimator
-        self.window_, self.stride_, self.scoring_stride_ = window, stride, scoring_stride
-        self.point_scores_ = point_scores
-        self.n_channels_ = series[0].shape[1]
-        self._three_d = three_d
-        self.training_scores_ = np.concatenate([self._score_one(s) for s in series])
-        self.threshold_ = self._threshold(self.training_scores_)
+        # Scoring the training series needs the new state: a failure restores the old one.
+        previous = dict(vars(self))
+        try:
+            self.estimator_ = estimator
+            self.window_, self.stride_, self.scoring_stride_ = window, stride, scoring_stride
+            self.point_scores_ = point_scores
+            self.n_channels_ = series[0].shape[1]
+            self._three_d = three_d
+            self.training_scores_ = np.concatenate([self._score_one(s) for s in series])
+            self.threshold_ = self._threshold(self.training_scores_)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(previous)
+            raise
         return self
 
     def _threshold(self, scores):

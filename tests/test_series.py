@@ -182,3 +182,21 @@ def test_bad_input_gets_a_clear_error():
         _forest(window=10, point_scores="reconstruction").fit(train)
     with pytest.raises(ValueError, match="different channel counts"):
         _forest(window=10).fit([train, train[:, :1]])
+
+
+class _NaNScores(IsolationForest):
+    def score_samples(self, X):
+        return np.full(len(X), np.nan)
+
+
+def test_a_failed_fit_leaves_the_detector_as_it_was():
+    train = _waves(n=600)
+    detector = _forest(window=40).fit(train)
+    before = dict(vars(detector))
+    detector.set_params(estimator=_NaNScores(random_state=0), window=20)
+    with pytest.raises(ValueError, match="not all finite"):
+        detector.fit(train)
+    assert {k: v for k, v in vars(detector).items() if k.endswith("_")} == {
+        k: v for k, v in before.items() if k.endswith("_")
+    }
+    assert detector.window_ == 40 and detector.threshold_ == before["threshold_"]
