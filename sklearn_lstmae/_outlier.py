@@ -351,10 +351,13 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self.scoring = scoring
         self.n_neighbors = n_neighbors
 
+    def _raw_codes(self, sequences):
+        """Return the encoder's codes of ``sequences`` (``transform``'s output), float64."""
+        return np.asarray(self._predict(self.encoder_, self._observed(sequences)), np.float64)
+
     def _codes(self, sequences):
         """Codes of ``sequences``, standardized as the training codes were (float64)."""
-        codes = np.asarray(self._predict(self.encoder_, self._observed(sequences)), np.float64)
-        return (codes - self.code_mean_) / self.code_scale_
+        return (self._raw_codes(sequences) - self.code_mean_) / self.code_scale_
 
     def _knn_distances(self, codes, *, leave_one_out=False):
         """Mean distance of ``codes`` to their nearest training codes (brute force)."""
@@ -465,7 +468,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """Standardize the training codes, keep them, and set ``offset_`` from them."""
         if sequences.n_samples < 2:
             raise ValueError("scoring='knn' needs at least 2 training sequences.")
-        codes = np.asarray(self._predict(self.encoder_, self._observed(sequences)), np.float64)
+        codes = self._raw_codes(sequences)
         if not np.isfinite(codes).all():
             self._reject_non_finite(np.isfinite(codes).all(axis=1))
         self.code_mean_ = np.average(codes, axis=0, weights=weights)

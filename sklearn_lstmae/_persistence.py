@@ -62,7 +62,8 @@ class _Encoder:
 
     def estimator(self, estimator):
         """Encode one of the library's estimators: class, parameters, state, network."""
-        state = {k: v for k, v in vars(estimator).items() if k not in estimator.get_params()}
+        params = estimator.get_params(deep=False)
+        state = {k: v for k, v in vars(estimator).items() if k not in params}
         model = state.pop("model_", None)
         member = None
         if model is not None:
