@@ -77,27 +77,33 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         the training scores. ``"auto"`` assumes clean training data and uses
         Tukey's fence: a sequence is an outlier when its score lies more than
         1.5 interquartile ranges below the training scores' first quartile.
-    scoring : {"auto", "mahalanobis", "mse"}, default="auto"
-        How a sequence's errors become one score. ``"auto"``: ``"mahalanobis"``
-        where the training sequences share one length (at least two of them),
-        else ``"mse"``; the choice is kept in ``scoring_``. ``"mahalanobis"``
-        (EncDec-AD, Malhotra et al., 2016): negative squared Mahalanobis
-        distance of the sequence's vector of absolute errors (one per time
-        step and channel) from a Gaussian fitted to the training sequences'
-        error vectors, with Ledoit-Wolf shrinkage so the covariance stays
-        invertible. It weighs errors by how unusual they are at that step. It
-        needs training sequences of one length, at least two; shorter
-        sequences are scored under the Gaussian's marginal. Its cost grows with
-        ``d = n_timesteps * n_channels``: O(n_samples d^2 + d^3) to fit and
-        O(d^2) memory (d = 1,000 needs 8 MB). ``"mse"``: negative mean squared
-        error, for any lengths. ``"knn"``: density in code space: minus the
-        mean distance of the sequence's code (``transform``'s output) to its
-        ``n_neighbors`` nearest training codes, codes standardized on the
-        training codes; the training sequences' own scores leave themselves
-        out, so ``offset_`` treats them like new data. Any lengths.
+    scoring : {"auto", "combined", "mahalanobis", "mse", "knn"}, default="auto"
+        How a sequence becomes one score. ``"auto"``: ``"combined"`` for two
+        or more training sequences, else ``"mse"``; the choice is kept in
+        ``scoring_``. ``"mahalanobis"`` (EncDec-AD, Malhotra et al., 2016):
+        negative squared Mahalanobis distance of the sequence's vector of
+        absolute errors (one per time step and channel) from a Gaussian
+        fitted to the training sequences' error vectors, with Ledoit-Wolf
+        shrinkage so the covariance stays invertible. It weighs errors by how
+        unusual they are at that step. It needs training sequences of one
+        length, at least two; shorter sequences are scored under the
+        Gaussian's marginal. Its cost grows with ``d = n_timesteps *
+        n_channels``: O(n_samples d^2 + d^3) to fit and O(d^2) memory (d =
+        1,000 needs 8 MB). ``"mse"``: negative mean squared error, for any
+        lengths. ``"knn"``: density in code space: minus the mean distance of
+        the sequence's code (``transform``'s output) to its ``n_neighbors``
+        nearest training codes, codes standardized on the training codes;
+        the training sequences' own scores leave themselves out, so
+        ``offset_`` treats them like new data. Any lengths. ``"combined"``:
+        minus the log of the product of the reconstruction distance (the
+        squared Mahalanobis distance where the training sequences share one
+        length, else the mean squared error) and the k-NN code distance: a
+        sequence scores low when it is hard to rebuild, far from the
+        training codes, or both. A product needs no common scale, so neither
+        part dominates by its units. Any lengths.
     n_neighbors : int, default=5
-        Neighbours for ``scoring="knn"`` (at most the training sequences
-        minus one).
+        Neighbours for ``scoring="knn"`` and ``"combined"`` (at most the
+        training sequences minus one).
     latent_dim : int, default=None
         Width of an optional Dense bottleneck after the encoder.
     bidirectional : bool, default=True
@@ -206,17 +212,17 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Threshold on ``score_samples``: ``decision_function = score_samples -
         offset_``. Set by ``fit`` from ``contamination``, or from labels by
         :meth:`set_offset_from_labels`.
-    scoring_ : {"mahalanobis", "mse", "knn"}
+    scoring_ : {"combined", "mahalanobis", "mse", "knn"}
         The scoring in use (``scoring`` with "auto" resolved by the last
         ``fit`` or ``partial_fit``).
     error_covariance_ : sklearn.covariance.LedoitWolf
-        Gaussian model of the training error vectors (``scoring="mahalanobis"``
-        only).
+        Gaussian model of the training error vectors (``"mahalanobis"``, and
+        ``"combined"`` on training sequences of one length).
     code_mean_, code_scale_ : ndarray of shape (code_size,)
-        Standardization of the codes (``scoring="knn"`` only).
+        Standardization of the codes (``"knn"`` and ``"combined"``).
     training_codes_ : ndarray of shape (n_calibration, code_size)
         The standardized codes of the calibration sequences, whose
-        neighbours score new codes (``scoring="knn"`` only).
+        neighbours score new codes (``"knn"`` and ``"combined"``).
     model_ : keras.Model
         The trained Keras autoencoder.
     encoder_ : keras.Model
@@ -282,7 +288,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     _parameter_constraints: dict = {
         **_BaseLSTMAutoencoder._parameter_constraints,
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
-        "scoring": [StrOptions({"auto", "mahalanobis", "mse", "knn"})],
+        "scoring": [StrOptions({"auto", "combined", "mahalanobis", "mse", "knn"})],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -359,18 +365,35 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """Codes of ``sequences``, standardized as the training codes were (float64)."""
         return (self._raw_codes(sequences) - self.code_mean_) / self.code_scale_
 
-    def _knn_distances(self, codes, *, leave_one_out=False):
-        """Mean distance of ``codes`` to their nearest training codes (brute force)."""
+    def _knn_distances(self, codes, leave_one_out=False):
+        """Mean distance of ``codes`` to their nearest training codes (brute force).
+
+        A code that is not finite (a model that overflowed) is infinitely far.
+        """
         k = min(self.n_neighbors, self.training_codes_.shape[0] - 1)
         neighbors = NearestNeighbors(n_neighbors=k + leave_one_out, algorithm="brute")
-        distances, _ = neighbors.fit(self.training_codes_).kneighbors(codes)
-        return distances[:, int(leave_one_out) :].mean(axis=1)
+        finite = np.isfinite(codes).all(axis=1)
+        result = np.full(codes.shape[0], np.inf)
+        if finite.any():
+            distances, _ = neighbors.fit(self.training_codes_).kneighbors(codes[finite])
+            result[finite] = distances[:, int(leave_one_out) :].mean(axis=1)
+        return result
 
     def _scores(self, errors, sequences):
         """Scores (higher is more normal) from the signed errors of ``sequences``."""
+        return -self._reconstruction_distances(errors, sequences)
+
+    def _reconstruction_distances(self, errors, sequences):
+        """Squared Mahalanobis distances where an error model is fitted, else the MSE."""
         if not hasattr(self, "error_covariance_"):
-            return -self._mse(errors, sequences)
-        return -_worst_if_not_finite(self._mahalanobis(np.abs(errors), sequences.lengths))
+            return self._mse(errors, sequences)
+        return _worst_if_not_finite(self._mahalanobis(np.abs(errors), sequences.lengths))
+
+    @staticmethod
+    def _combined(reconstruction, knn):
+        """Minus the log of the product of two distances (higher is more normal)."""
+        tiny = np.finfo(np.float64).tiny  # a distance of 0 is the most normal, not -inf
+        return -(np.log(np.maximum(reconstruction, tiny)) + np.log(np.maximum(knn, tiny)))
 
     def _mahalanobis(self, errors, lengths):
         """Squared Mahalanobis distances of error vectors from the training Gaussian.
@@ -401,13 +424,13 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """``scoring``, with "auto" resolved for the training ``sequences``."""
         if self.scoring != "auto":
             return self.scoring
-        return "mahalanobis" if self._one_length(sequences) else "mse"
+        return "combined" if sequences.n_samples >= 2 else "mse"
 
     def _check_training_data(self, sequences):
-        if self.scoring == "knn" and sequences.n_samples < 2:
+        if self.scoring in ("knn", "combined") and sequences.n_samples < 2:
             raise ValueError(
-                "scoring='knn' compares codes with their training neighbours and needs at "
-                f"least 2 training sequences; got n_samples={sequences.n_samples}."
+                f"scoring={self.scoring!r} compares codes with their training neighbours and "
+                f"needs at least 2 training sequences; got n_samples={sequences.n_samples}."
             )
         if self.scoring != "mahalanobis":
             return
@@ -453,21 +476,32 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         for name in ("error_covariance_", "code_mean_", "code_scale_", "training_codes_"):
             if hasattr(self, name):
                 delattr(self, name)  # of the previous scoring (a warm start may switch)
-        if self.scoring_ == "knn":
-            self._calibrate_knn(sequences, weights)
-            return
+        if self.scoring_ in ("knn", "combined"):
+            self._keep_training_codes(sequences, weights)
+            if self.scoring_ == "knn":  # leave-one-out: training codes scored like new ones
+                self._set_offset(-self._knn_distances(self.training_codes_, True), weights)
+                return
+            # As score_samples scores them, like the reconstruction part: predict on the
+            # training data flags the contamination fraction.
+            knn = self._knn_distances(self.training_codes_)
         errors = self._errors(sequences)  # one pass over the calibration data
-        if self.scoring_ == "mahalanobis":
+        if self.scoring_ == "mahalanobis" or (
+            self.scoring_ == "combined" and self._one_length(sequences)
+        ):
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
             if not np.isfinite(vectors).all():
                 self._reject_non_finite(np.isfinite(vectors).all(axis=1))
             self.error_covariance_ = _ledoit_wolf(vectors, weights)
-        self._set_offset(self._scores(errors, sequences), weights)
+        if self.scoring_ == "combined":
+            scores = self._combined(self._reconstruction_distances(errors, sequences), knn)
+        else:
+            scores = self._scores(errors, sequences)
+        self._set_offset(scores, weights)
 
-    def _calibrate_knn(self, sequences, weights):
-        """Standardize the training codes, keep them, and set ``offset_`` from them."""
+    def _keep_training_codes(self, sequences, weights):
+        """Standardize the training codes and keep them."""
         if sequences.n_samples < 2:
-            raise ValueError("scoring='knn' needs at least 2 training sequences.")
+            raise ValueError(f"scoring={self.scoring_!r} needs at least 2 training sequences.")
         codes = self._raw_codes(sequences)
         if not np.isfinite(codes).all():
             self._reject_non_finite(np.isfinite(codes).all(axis=1))
@@ -475,7 +509,6 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         spread = np.sqrt(np.average((codes - self.code_mean_) ** 2, axis=0, weights=weights))
         self.code_scale_ = np.where(spread > 0, spread, 1.0)
         self.training_codes_ = (codes - self.code_mean_) / self.code_scale_
-        self._set_offset(-self._knn_distances(self.training_codes_, leave_one_out=True), weights)
 
     def _set_offset(self, scores, weights):
         """Set ``offset_`` from the training sequences' scores and ``contamination``."""
@@ -509,17 +542,22 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         Returns
         -------
         scores : ndarray of shape (n_samples,), dtype float64
-            Negative mean squared error (``scoring="mse"``) or negative
-            squared Mahalanobis distance of the error vector
-            (``scoring="mahalanobis"``).
+            Higher is more normal: see ``scoring`` (negative mean squared
+            error, negative squared Mahalanobis distance of the error vector,
+            minus the mean k-NN code distance, or minus the log of the
+            product of a reconstruction distance and the k-NN distance).
         """
         return self._in_chunks(self._score_samples, X)
 
     def _score_samples(self, X, first_row):
         sequences = self._check_fitted_sequences(X, first_row)
+        if self.scoring_ == "mahalanobis" or self.scoring_ == "mse":
+            return self._scores(self._errors(sequences), sequences)
+        knn = _worst_if_not_finite(self._knn_distances(self._codes(sequences)))
         if self.scoring_ == "knn":
-            return -_worst_if_not_finite(self._knn_distances(self._codes(sequences)))
-        return self._scores(self._errors(sequences), sequences)
+            return -knn
+        errors = self._errors(sequences)
+        return self._combined(self._reconstruction_distances(errors, sequences), knn)
 
     def decision_function(self, X):
         """Shifted score: negative for outliers, non-negative for inliers.

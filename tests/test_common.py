@@ -13,9 +13,9 @@ ESTIMATORS = [
     LSTMAutoencoderTransformer(**FAST, future_steps=1, latent_dim=3),
     LSTMAutoencoderOutlierDetector(**FAST),
 ]
-# scoring="mse" differs from the default detector (scoring="auto": mahalanobis here) only in
-# how errors become a score; tests/test_outlier.py covers it (the checks cost about two
-# minutes an instance).
+# The other scorings differ from the default detector (scoring="auto": "combined") only in how
+# errors and codes become a score; tests/test_outlier.py and tests/test_knn_scoring.py cover
+# them (the checks cost about two minutes an instance).
 
 # Every other check is expected to pass; list any exception here with its reason. (scikit-learn
 # itself skips check_array_api_input unless SCIPY_ARRAY_API=1: the estimators run on Keras,

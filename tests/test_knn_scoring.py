@@ -1,4 +1,4 @@
-"""scoring="knn": code-space nearest-neighbour scores of the outlier detector."""
+"""scoring="knn" and "combined": code-space nearest-neighbour scores of the outlier detector."""
 
 import io
 import pickle
@@ -71,3 +71,29 @@ def test_round_trips_and_warm_start_switching():
 def test_knn_needs_two_sequences():
     with pytest.raises(ValueError, match="at least 2 training sequences"):
         LSTMAutoencoderOutlierDetector(**SMALL).fit(_data()[:1])
+
+
+def test_combined_is_minus_the_log_of_the_product_of_both_distances():
+    X = _data()
+    params = {**SMALL, "n_neighbors": 3}
+    combined = LSTMAutoencoderOutlierDetector(**{**params, "scoring": "combined"}).fit(X)
+    assert hasattr(combined, "error_covariance_") and hasattr(combined, "training_codes_")
+    mahalanobis = LSTMAutoencoderOutlierDetector(**{**params, "scoring": "mahalanobis"}).fit(X)
+    knn = LSTMAutoencoderOutlierDetector(**params).fit(X)  # the same network: same seed
+    new = _data(n=10, seed=1)
+    expected = -np.log(-mahalanobis.score_samples(new)) - np.log(-knn.score_samples(new))
+    assert_allclose(combined.score_samples(new), expected, rtol=1e-5)
+    # A sequence far from the training data is hard to rebuild and far in code space.
+    far = np.full((1, 16), 5.0)
+    assert combined.score_samples(far)[0] < combined.score_samples(new).min()
+
+
+def test_combined_scores_stay_finite_at_zero_distance():
+    X = _data()
+    params = {**SMALL, "scoring": "combined", "n_neighbors": 1}
+    detector = LSTMAutoencoderOutlierDetector(**params).fit(X)
+    # Each training sequence is its own nearest neighbour: a k-NN distance of 0.
+    scores = detector.score_samples(X)
+    assert np.isfinite(scores).all() and (scores > detector.score_samples(_data(seed=1))).any()
+    with pytest.raises(ValueError, match="scoring='combined' compares codes"):
+        LSTMAutoencoderOutlierDetector(**params).fit(X[:1])

@@ -153,18 +153,23 @@ def test_mahalanobis_needs_two_sequences_and_keeps_model(one_class):
     np.testing.assert_array_equal(detector.score_samples(X_train), scores)
 
 
-def test_auto_scoring_picks_mahalanobis_for_one_length_else_mse(one_class, japanese_vowels):
+def test_auto_scoring_combines_reconstruction_and_codes(one_class, japanese_vowels):
     X_train = one_class[0]
     same_length = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)
-    assert same_length.scoring == "auto" and same_length.scoring_ == "mahalanobis"
-    assert hasattr(same_length, "error_covariance_")
+    assert same_length.scoring == "auto" and same_length.scoring_ == "combined"
+    assert hasattr(same_length, "error_covariance_") and hasattr(same_length, "training_codes_")
     sequences = japanese_vowels[0][:20]
     lengths = LSTMAutoencoderOutlierDetector(**FAST).fit(sequences)
-    assert lengths.scoring_ == "mse" and not hasattr(lengths, "error_covariance_")
-    errors = lengths.reconstruction_error(sequences)
-    expected = -np.array([e.mean() for e in errors])
-    np.testing.assert_allclose(lengths.score_samples(sequences), expected, rtol=1e-6)
-    # A warm start on one-length data switches the fitted model to the Gaussian.
+    assert lengths.scoring_ == "combined" and not hasattr(lengths, "error_covariance_")
+    # Different lengths: the reconstruction part is the mean squared error.
+    mse = LSTMAutoencoderOutlierDetector(**FAST, scoring="mse").fit(sequences)
+    knn = LSTMAutoencoderOutlierDetector(**FAST, scoring="knn").fit(sequences)
+    expected = -np.log(-mse.score_samples(sequences)) - np.log(-knn.score_samples(sequences))
+    np.testing.assert_allclose(lengths.score_samples(sequences), expected, rtol=1e-5)
+    # A warm start on one-length data adds the Gaussian error model.
     lengths.set_params(warm_start=True, epochs=1)
     padded = [s[:7] for s in sequences]
-    assert lengths.fit(padded).scoring_ == "mahalanobis"
+    assert lengths.fit(padded).scoring_ == "combined" and hasattr(lengths, "error_covariance_")
+    # One training sequence has no neighbours: "auto" falls back to the mean squared error.
+    single = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train[:1])
+    assert single.scoring_ == "mse" and not hasattr(single, "training_codes_")

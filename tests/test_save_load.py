@@ -70,7 +70,7 @@ def test_round_trip_of_a_composite_on_variable_lengths(japanese_vowels):
     detector = LSTMAutoencoderOutlierDetector(**FAST, future_steps=2).fit(X)
     loaded = sklearn_lstmae.load(io.BytesIO(_saved(detector)))
     np.testing.assert_array_equal(loaded.score_samples(X), detector.score_samples(X))
-    assert loaded.scoring_ == detector.scoring_ == "mse"
+    assert loaded.scoring_ == detector.scoring_ == "combined"
 
 
 def test_an_unfitted_estimator_keeps_its_parameters():

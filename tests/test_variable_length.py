@@ -125,7 +125,8 @@ def test_outlier_detector_accepts_variable_lengths(vowels):
     assert np.mean(detector.fit_predict(X_train) == -1) == pytest.approx(0.1, abs=0.02)
     with pytest.raises(ValueError, match="must share one length; X\\[0\\] has 20 steps"):
         LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis").fit(X_train)
-    assert LSTMAutoencoderOutlierDetector(**FAST).fit(X_train).scoring_ == "mse"  # "auto"
+    auto = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)
+    assert auto.scoring_ == "combined" and not hasattr(auto, "error_covariance_")
 
 
 @pytest.mark.parametrize(
