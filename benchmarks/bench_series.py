@@ -30,12 +30,15 @@ seeds where a method is random.
 
     pip install -e ".[benchmark]"
     pip install --no-deps aeon==1.6.0 prts==1.0.0.3 TSB-AD==1.5  # data and metrics
-    python benchmarks/bench_series.py [--seeds 0 1 2] [--series UCR-135 ...] [--window-mahalanobis]
+    python benchmarks/bench_series.py [--seeds 0 1 2] [--series UCR-135 ...]
+        [--window-mahalanobis] [--window-combined]
 
-``--window-mahalanobis`` adds a candidate that is not the default: the same LSTM
-detector (same training budget) scoring whole windows with EncDec-AD's
-Mahalanobis distance of the error vector (``scoring="mahalanobis"``,
-``point_scores="window"``), spread to the window's points.
+``--window-mahalanobis`` and ``--window-combined`` add candidates that are not
+the default: the same LSTM detector (same training budget) scoring whole
+windows, with EncDec-AD's Mahalanobis distance of the error vector
+(``scoring="mahalanobis"``) or with the outlier detector's combined score
+(``scoring="combined"``: that distance times the window code's k-NN distance),
+spread to the window's points (``point_scores="window"``).
 """
 
 import argparse
@@ -160,12 +163,12 @@ def run_detector(detector, train, test, labels):
     return row, detector.window_
 
 
-def window_mahalanobis(train, window, seed):
-    """The default LSTM detector's budget, scoring windows by Mahalanobis distance."""
+def window_scoring(train, window, seed, scoring):
+    """The default LSTM detector's budget, scoring whole windows with ``scoring``."""
     n_windows = len(train) - window + 1
     stride = max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
     estimator = _default_window_detector(-(-n_windows // stride), seed)
-    estimator.set_params(scoring="mahalanobis")
+    estimator.set_params(scoring=scoring)
     return SeriesAnomalyDetector(estimator, window=window, point_scores="window", random_state=seed)
 
 
@@ -174,13 +177,19 @@ def main():
     parser.add_argument("--series", nargs="+", default=SERIES, choices=SERIES)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--window-mahalanobis", action="store_true")
+    parser.add_argument("--window-combined", action="store_true")
     args = parser.parse_args()
     table = []
     for name in args.series:
         train, test, labels = load(name)
         runs = {"LSTM-AE": [], "IForest": [], "Sub-PCA": [], "z-score": []}
-        if args.window_mahalanobis:
-            runs["LSTM-AE win-Mahal"] = []
+        candidates = {
+            "LSTM-AE win-Mahal": "mahalanobis" if args.window_mahalanobis else None,
+            "LSTM-AE win-combined": "combined" if args.window_combined else None,
+        }
+        candidates = {method: scoring for method, scoring in candidates.items() if scoring}
+        for method in candidates:
+            runs[method] = []
         for seed in args.seeds:
             row, window = run_detector(
                 SeriesAnomalyDetector(random_state=seed), train, test, labels
@@ -188,9 +197,9 @@ def main():
             runs["LSTM-AE"].append(row)
             forest = SeriesAnomalyDetector(IsolationForest(random_state=seed), window=window)
             runs["IForest"].append(run_detector(forest, train, test, labels)[0])
-            if args.window_mahalanobis:
-                candidate = window_mahalanobis(train, window, seed)
-                runs["LSTM-AE win-Mahal"].append(run_detector(candidate, train, test, labels)[0])
+            for method, scoring in candidates.items():
+                candidate = window_scoring(train, window, seed, scoring)
+                runs[method].append(run_detector(candidate, train, test, labels)[0])
         pca = SeriesAnomalyDetector(PCAReconstruction(), window=window)
         runs["Sub-PCA"].append(run_detector(pca, train, test, labels)[0])
         z_train, z_test = moving_z_score(train, window), moving_z_score(test, window)
