@@ -6,14 +6,15 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.linalg import pinvh
+from scipy.spatial.distance import cdist
 from sklearn.base import OutlierMixin
 from sklearn.covariance import LedoitWolf
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from sklearn_lstmae._base import _BaseLSTMAutoencoder, _worst_if_not_finite
 from sklearn_lstmae._calibration_sample import CalibrationSample
+from sklearn_lstmae._inference import CPU_GRAPH_BATCH_SIZE
 from sklearn_lstmae._thresholds import threshold_from_labels
 
 
@@ -76,7 +77,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         ``offset_``. A float in (0, 0.5] puts ``offset_`` at that quantile of
         the training scores. ``"auto"`` assumes clean training data and uses
         Tukey's fence: a sequence is an outlier when its score lies more than
-        1.5 interquartile ranges below the training scores' first quartile.
+        1.5 interquartile ranges below the training scores' first quartile
+        (for ``"combined"``, when the product of its distances lies more than
+        1.5 interquartile ranges above the training products' third quartile).
     scoring : {"auto", "combined", "mahalanobis", "mse", "knn"}, default="auto"
         How a sequence becomes one score. ``"auto"``: ``"combined"`` for two
         or more training sequences, else ``"mse"``; the choice is kept in
@@ -357,6 +360,24 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self.scoring = scoring
         self.n_neighbors = n_neighbors
 
+    def _predict(self, model, x):
+        """Run ``model`` on ``x``, its rows padded to a multiple of ``CPU_GRAPH_BATCH_SIZE``.
+
+        The last row is repeated, so on CPU every batch has one shape. Float32
+        kernels round a row differently in batches of other shapes (about
+        1e-7), and the scores magnify that (standardized codes, logarithms):
+        with one shape, a sequence's score does not depend on what else is
+        scored with it.
+        """
+        n = x.shape[0]
+        padding = -n % CPU_GRAPH_BATCH_SIZE
+        if padding:
+            x = np.concatenate([x, np.repeat(x[-1:], padding, axis=0)])
+        outputs = super()._predict(model, x)
+        if isinstance(outputs, list):
+            return [output[:n] for output in outputs]
+        return outputs[:n]
+
     def _raw_codes(self, sequences):
         """Return the encoder's codes of ``sequences`` (``transform``'s output), float64."""
         return np.asarray(self._predict(self.encoder_, self._observed(sequences)), np.float64)
@@ -370,13 +391,15 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
 
         A code that is not finite (a model that overflowed) is infinitely far.
         """
-        k = min(self.n_neighbors, self.training_codes_.shape[0] - 1)
-        neighbors = NearestNeighbors(n_neighbors=k + leave_one_out, algorithm="brute")
+        k = min(self.n_neighbors, self.training_codes_.shape[0] - 1) + leave_one_out
         finite = np.isfinite(codes).all(axis=1)
         result = np.full(codes.shape[0], np.inf)
         if finite.any():
-            distances, _ = neighbors.fit(self.training_codes_).kneighbors(codes[finite])
-            result[finite] = distances[:, int(leave_one_out) :].mean(axis=1)
+            # Pair by pair (no dot-product shortcut): a row's distances do not depend on the
+            # other rows of the call, so scores of a subset equal those of the whole.
+            distances = cdist(codes[finite], self.training_codes_)
+            nearest = np.sort(np.partition(distances, k - 1, axis=1)[:, :k], axis=1)
+            result[finite] = nearest[:, int(leave_one_out) :].mean(axis=1)
         return result
 
     def _scores(self, errors, sequences):
@@ -514,7 +537,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """Set ``offset_`` from the training sequences' scores and ``contamination``."""
         if not np.isfinite(scores).all():
             self._reject_non_finite(np.isfinite(scores))
-        if self.contamination == "auto":
+        if self.contamination == "auto" and self.scoring_ == "combined":
+            # Tukey's fence on the product of the distances, as on the distances of the
+            # other scorings (the log would pull in the long tail); scaled by the median
+            # so that exp cannot overflow.
+            median = float(_percentile(scores, 50, weights))
+            q1, q3 = _percentile(np.exp(median - scores), [25, 75], weights)
+            self.offset_ = float(median - np.log(q3 + 1.5 * (q3 - q1)))
+        elif self.contamination == "auto":
             q1, q3 = _percentile(scores, [25, 75], weights)
             self.offset_ = float(q1 - 1.5 * (q3 - q1))
         else:

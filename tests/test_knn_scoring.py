@@ -97,3 +97,12 @@ def test_combined_scores_stay_finite_at_zero_distance():
     assert np.isfinite(scores).all() and (scores > detector.score_samples(_data(seed=1))).any()
     with pytest.raises(ValueError, match="scoring='combined' compares codes"):
         LSTMAutoencoderOutlierDetector(**params).fit(X[:1])
+
+
+@pytest.mark.parametrize("scoring", ["knn", "combined"])
+def test_a_score_does_not_depend_on_the_other_sequences_of_the_call(scoring):
+    X = _data()
+    detector = LSTMAutoencoderOutlierDetector(**{**SMALL, "scoring": scoring}).fit(X)
+    whole = detector.score_samples(X[:20])
+    one_by_one = np.concatenate([detector.score_samples(X[i : i + 1]) for i in range(20)])
+    assert_array_equal(one_by_one, whole)

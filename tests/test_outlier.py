@@ -63,7 +63,7 @@ def test_contamination_flags_that_fraction_of_training_data(one_class, contamina
 @pytest.mark.slow
 def test_mahalanobis_fits_a_shrunk_gaussian_to_error_vectors(one_class):
     X_train = one_class[0]
-    detector = LSTMAutoencoderOutlierDetector(**FAST).fit(X_train)  # mahalanobis: the default
+    detector = LSTMAutoencoderOutlierDetector(**FAST, scoring="mahalanobis").fit(X_train)
     covariance = detector.error_covariance_
     assert covariance.covariance_.shape == (24, 24)
     assert 0 < covariance.shrinkage_ <= 1

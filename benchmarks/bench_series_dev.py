@@ -1,0 +1,117 @@
+"""Development suite for SeriesAnomalyDetector's point scores: synthetic series, not the benchmark.
+
+Choosing a default by the scores of ``bench_series.py``'s labelled series would tune it on
+test data. This suite is where candidates are compared instead: a periodic series (period 50,
+two harmonics, Gaussian noise 0.1), 3,000 training points, and a 3,000-point test series with
+three anomalies of one kind: ``spike`` (one point, +-3), ``missing-cycle`` (one period of noise
+only), ``frequency`` (two periods at 1.5 times the frequency), ``amplitude`` (two periods at 1.6
+times the amplitude), ``noise`` (one period with noise 0.4 added).
+
+Candidates, all on the default window detector's budget (``window=50``, the period):
+
+- ``reconstruction``: the default point scores (per-step reconstruction errors);
+- ``window``: whole-window scores of ``scoring="combined"``, spread to their points;
+- ``either``: per point, the larger of the two, each rescaled so that its training scores'
+  median maps to 0 and their 99% quantile to 1 (a point scores high if either score is
+  unusual for it).
+
+    python benchmarks/bench_series_dev.py [--seeds 0 1 2]
+"""
+
+import argparse
+import time
+
+import numpy as np
+from sklearn.metrics import average_precision_score
+
+from sklearn_lstmae import SeriesAnomalyDetector
+from sklearn_lstmae._series import _default_window_detector
+
+PERIOD = 50
+KINDS = ["spike", "missing-cycle", "frequency", "amplitude", "noise"]
+
+
+def periodic(n, rng, period=PERIOD):
+    t = np.arange(n)
+    return (
+        np.sin(2 * np.pi * t / period)
+        + 0.5 * np.sin(4 * np.pi * t / period + 1)
+        + 0.1 * rng.standard_normal(n)
+    )
+
+
+def with_anomalies(kind, series, rng):
+    """Return ``series`` with three anomalies of ``kind`` and its 0/1 labels."""
+    series, labels = series.copy(), np.zeros(len(series), int)
+    for start in (700, 1500, 2300):
+        s = start + int(rng.integers(0, PERIOD))
+        span = {"spike": 1, "missing-cycle": PERIOD, "noise": PERIOD}.get(kind, 2 * PERIOD)
+        if kind == "spike":
+            series[s] += 3.0 * rng.choice([-1, 1])
+        elif kind == "missing-cycle":
+            series[s : s + span] = 0.1 * rng.standard_normal(span)
+        elif kind == "frequency":
+            series[s : s + span] = periodic(span, rng, PERIOD / 1.5)
+        elif kind == "amplitude":
+            series[s : s + span] *= 1.6
+        elif kind == "noise":
+            series[s : s + span] += 0.4 * rng.standard_normal(span)
+        labels[s : s + span] = 1
+    return series, labels
+
+
+def rescaled(scores, training_scores):
+    """0 at the training scores' median, 1 at their 99% quantile."""
+    median, high = np.quantile(training_scores, [0.5, 0.99])
+    return (scores - median) / max(high - median, np.finfo(float).tiny)
+
+
+def detector(point_scores, seed):
+    estimator = _default_window_detector(3000 - PERIOD + 1, seed).set_params(scoring="combined")
+    return SeriesAnomalyDetector(
+        estimator, window=PERIOD, point_scores=point_scores, random_state=seed
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--kinds", nargs="+", default=KINDS, choices=KINDS)
+    args = parser.parse_args()
+    results = {}
+    for kind in args.kinds:
+        for seed in args.seeds:
+            rng = np.random.default_rng(100 + seed)
+            train = periodic(3000, rng)
+            test, labels = with_anomalies(kind, periodic(3000, rng), rng)
+            start = time.perf_counter()
+            scores = {}
+            for point_scores in ("reconstruction", "window"):
+                fitted = detector(point_scores, seed).fit(train)
+                scores[point_scores] = (fitted.score_series(test), fitted.score_series(train))
+            scores["either"] = (
+                np.maximum(*(rescaled(*scores[name]) for name in ("reconstruction", "window"))),
+                None,
+            )
+            for name, (test_scores, _) in scores.items():
+                ap = average_precision_score(labels, test_scores)
+                results.setdefault((kind, name), []).append(ap)
+            print(
+                f"{kind:14s} seed {seed}: "
+                + "  ".join(f"{name} {results[kind, name][-1]:.3f}" for name in scores)
+                + f"  ({time.perf_counter() - start:.0f} s)",
+                flush=True,
+            )
+    names = ["reconstruction", "window", "either"]
+    print("\nAP, mean ± std over seeds\n")
+    print("| anomaly | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for kind in args.kinds:
+        cells = [f"{np.mean(results[kind, n]):.3f} ± {np.std(results[kind, n]):.3f}" for n in names]
+        print(f"| {kind} | " + " | ".join(cells) + " |")
+    means = [np.mean([np.mean(results[k, n]) for k in args.kinds]) for n in names]
+    print("| mean | " + " | ".join(f"{m:.3f}" for m in means) + " |")
+
+
+if __name__ == "__main__":
+    main()
