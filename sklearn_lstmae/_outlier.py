@@ -9,6 +9,7 @@ from scipy.linalg import pinvh
 from scipy.spatial.distance import cdist
 from sklearn.base import OutlierMixin
 from sklearn.covariance import LedoitWolf
+from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -16,6 +17,12 @@ from sklearn_lstmae._base import _BaseLSTMAutoencoder, _worst_if_not_finite
 from sklearn_lstmae._calibration_sample import CalibrationSample
 from sklearn_lstmae._inference import CPU_GRAPH_BATCH_SIZE
 from sklearn_lstmae._thresholds import threshold_from_labels
+
+# Training codes kept as neighbours for scoring="knn" and "combined": scoring a sequence
+# costs MAX_REFERENCE_CODES distances, whatever the size of the training data.
+MAX_REFERENCE_CODES = 2000
+# Rows per batch of k-NN distances: memory KNN_BATCH_SIZE x MAX_REFERENCE_CODES floats.
+KNN_BATCH_SIZE = 1024
 
 
 def _percentile(values, q, weights=None):
@@ -103,7 +110,12 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         length, else the mean squared error) and the k-NN code distance: a
         sequence scores low when it is hard to rebuild, far from the
         training codes, or both. A product needs no common scale, so neither
-        part dominates by its units. Any lengths.
+        part dominates by its units. Any lengths. Its training scores are
+        computed as ``score_samples`` computes them (each training sequence
+        its own nearest neighbour), so ``predict`` flags the
+        ``contamination`` fraction of the training data. Beyond 2,000
+        training sequences a uniform sample of their codes serves as the
+        neighbours.
     n_neighbors : int, default=5
         Neighbours for ``scoring="knn"`` and ``"combined"`` (at most the
         training sequences minus one).
@@ -223,9 +235,10 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         ``"combined"`` on training sequences of one length).
     code_mean_, code_scale_ : ndarray of shape (code_size,)
         Standardization of the codes (``"knn"`` and ``"combined"``).
-    training_codes_ : ndarray of shape (n_calibration, code_size)
-        The standardized codes of the calibration sequences, whose
-        neighbours score new codes (``"knn"`` and ``"combined"``).
+    training_codes_ : ndarray of shape (n_reference, code_size)
+        The standardized codes of the calibration sequences (a uniform
+        sample of 2,000 where there are more), whose neighbours score new
+        codes (``"knn"`` and ``"combined"``).
     model_ : keras.Model
         The trained Keras autoencoder.
     encoder_ : keras.Model
@@ -386,20 +399,28 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """Codes of ``sequences``, standardized as the training codes were (float64)."""
         return (self._raw_codes(sequences) - self.code_mean_) / self.code_scale_
 
-    def _knn_distances(self, codes, leave_one_out=False):
+    def _knn_distances(self, codes, in_reference=None):
         """Mean distance of ``codes`` to their nearest training codes (brute force).
 
-        A code that is not finite (a model that overflowed) is infinitely far.
+        Rows flagged in ``in_reference`` are codes of ``training_codes_``
+        itself: they leave themselves out. A code that is not finite (a model
+        that overflowed) is infinitely far. Rows are processed in batches, so
+        memory stays bounded by the batch times the reference codes.
         """
-        k = min(self.n_neighbors, self.training_codes_.shape[0] - 1) + leave_one_out
-        finite = np.isfinite(codes).all(axis=1)
+        k = min(self.n_neighbors, self.training_codes_.shape[0] - 1)
+        in_reference = np.zeros(codes.shape[0], bool) if in_reference is None else in_reference
         result = np.full(codes.shape[0], np.inf)
-        if finite.any():
+        for rows in gen_batches(codes.shape[0], KNN_BATCH_SIZE):
+            batch, skip = codes[rows], in_reference[rows]
+            finite = np.isfinite(batch).all(axis=1)
+            if not finite.any():
+                continue
             # Pair by pair (no dot-product shortcut): a row's distances do not depend on the
             # other rows of the call, so scores of a subset equal those of the whole.
-            distances = cdist(codes[finite], self.training_codes_)
-            nearest = np.sort(np.partition(distances, k - 1, axis=1)[:, :k], axis=1)
-            result[finite] = nearest[:, int(leave_one_out) :].mean(axis=1)
+            distances = np.sort(cdist(batch[finite], self.training_codes_), axis=1)[:, : k + 1]
+            own = skip[finite, None].astype(int)  # 1: drop the nearest (the code itself)
+            picked = np.take_along_axis(distances, np.arange(k)[None] + own, axis=1)
+            result[np.flatnonzero(finite) + rows.start] = picked.mean(axis=1)
         return result
 
     def _scores(self, errors, sequences):
@@ -500,13 +521,13 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             if hasattr(self, name):
                 delattr(self, name)  # of the previous scoring (a warm start may switch)
         if self.scoring_ in ("knn", "combined"):
-            self._keep_training_codes(sequences, weights)
+            codes, kept = self._keep_training_codes(sequences, weights)
             if self.scoring_ == "knn":  # leave-one-out: training codes scored like new ones
-                self._set_offset(-self._knn_distances(self.training_codes_, True), weights)
+                self._set_offset(-self._knn_distances(codes, kept), weights)
                 return
             # As score_samples scores them, like the reconstruction part: predict on the
             # training data flags the contamination fraction.
-            knn = self._knn_distances(self.training_codes_)
+            knn = self._knn_distances(codes)
         errors = self._errors(sequences)  # one pass over the calibration data
         if self.scoring_ == "mahalanobis" or (
             self.scoring_ == "combined" and self._one_length(sequences)
@@ -522,7 +543,13 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self._set_offset(scores, weights)
 
     def _keep_training_codes(self, sequences, weights):
-        """Standardize the training codes and keep them."""
+        """Standardize the training codes; keep up to ``MAX_REFERENCE_CODES`` of them.
+
+        Beyond that many training sequences a uniform sample (drawn with the
+        model's seed) is kept as the neighbours, which bounds the cost of a
+        score. Return the standardized codes of every training sequence and
+        which of them were kept.
+        """
         if sequences.n_samples < 2:
             raise ValueError(f"scoring={self.scoring_!r} needs at least 2 training sequences.")
         codes = self._raw_codes(sequences)
@@ -531,7 +558,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self.code_mean_ = np.average(codes, axis=0, weights=weights)
         spread = np.sqrt(np.average((codes - self.code_mean_) ** 2, axis=0, weights=weights))
         self.code_scale_ = np.where(spread > 0, spread, 1.0)
-        self.training_codes_ = (codes - self.code_mean_) / self.code_scale_
+        codes = (codes - self.code_mean_) / self.code_scale_
+        kept = np.ones(codes.shape[0], bool)
+        if codes.shape[0] > MAX_REFERENCE_CODES:
+            rng = np.random.RandomState(getattr(self, "_model_seed", 0))
+            kept[:] = False
+            kept[rng.choice(codes.shape[0], MAX_REFERENCE_CODES, replace=False)] = True
+        self.training_codes_ = codes[kept]
+        return codes, kept
 
     def _set_offset(self, scores, weights):
         """Set ``offset_`` from the training sequences' scores and ``contamination``."""

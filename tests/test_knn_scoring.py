@@ -106,3 +106,25 @@ def test_a_score_does_not_depend_on_the_other_sequences_of_the_call(scoring):
     whole = detector.score_samples(X[:20])
     one_by_one = np.concatenate([detector.score_samples(X[i : i + 1]) for i in range(20)])
     assert_array_equal(one_by_one, whole)
+
+
+@pytest.mark.parametrize("scoring", ["knn", "combined"])
+def test_a_sample_of_training_codes_bounds_the_neighbours(scoring, monkeypatch):
+    from sklearn_lstmae import _outlier
+
+    monkeypatch.setattr(_outlier, "MAX_REFERENCE_CODES", 25)
+    monkeypatch.setattr(_outlier, "KNN_BATCH_SIZE", 7)  # several batches of distances
+    X = _data(n=60)
+    detector = LSTMAutoencoderOutlierDetector(**{**SMALL, "scoring": scoring}).fit(X)
+    assert detector.training_codes_.shape[0] == 25
+    again = LSTMAutoencoderOutlierDetector(**{**SMALL, "scoring": scoring}).fit(X)
+    assert_array_equal(again.training_codes_, detector.training_codes_)  # seeded sample
+    scores = detector.score_samples(X)
+    assert np.isfinite(scores).all()
+    # Each score is the mean distance to the 5 nearest of the 25 kept codes.
+    codes = detector._raw_codes(detector._check_fitted_sequences(X, 0)) - detector.code_mean_
+    codes /= detector.code_scale_
+    distances = np.linalg.norm(codes[:, None] - detector.training_codes_[None], axis=2)
+    knn = np.sort(distances, axis=1)[:, :5].mean(axis=1)
+    if scoring == "knn":
+        assert_allclose(scores, -knn, rtol=1e-10)
