@@ -14,7 +14,13 @@ Labelled long series that ship inside PyPI packages (nothing is downloaded):
 
 Methods, on the same windows (the LSTM detector's resolved ``window_``):
 
-- ``LSTM-AE``: ``SeriesAnomalyDetector(random_state=seed)``, its defaults;
+- ``LSTM-AE``: ``SeriesAnomalyDetector(random_state=seed)``, its defaults
+  (``point_scores="either"``);
+- ``LSTM recon`` and ``LSTM window``: the two parts of that same fitted
+  detector's scores, alone: the squared reconstruction error (the default
+  before ``point_scores="either"``, whose network it is) and the window
+  scores of ``scoring="combined"``; each with a POT threshold on its own
+  training scores;
 - ``IForest``: ``IsolationForest`` on the flattened windows (through
   ``SeriesAnomalyDetector``, window scores spread to their points);
 - ``Sub-PCA``: PCA reconstruction error of the flattened windows (95% of the
@@ -31,14 +37,12 @@ seeds where a method is random.
     pip install -e ".[benchmark]"
     pip install --no-deps aeon==1.6.0 prts==1.0.0.3 TSB-AD==1.5  # data and metrics
     python benchmarks/bench_series.py [--seeds 0 1 2] [--series UCR-135 ...]
-        [--window-mahalanobis] [--window-combined]
+        [--window-mahalanobis]
 
-``--window-mahalanobis`` and ``--window-combined`` add candidates that are not
-the default: the same LSTM detector (same training budget) scoring whole
-windows, with EncDec-AD's Mahalanobis distance of the error vector
-(``scoring="mahalanobis"``) or with the outlier detector's combined score
-(``scoring="combined"``: that distance times the window code's k-NN distance),
-spread to the window's points (``point_scores="window"``).
+``--window-mahalanobis`` adds a candidate that is not the default: the same
+LSTM detector (same training budget) scoring whole windows with EncDec-AD's
+Mahalanobis distance of the error vector (``scoring="mahalanobis"``), spread
+to the window's points (``point_scores="window"``).
 """
 
 import argparse
@@ -163,6 +167,22 @@ def run_detector(detector, train, test, labels):
     return row, detector.window_
 
 
+def part_rows(detector, train, test, labels):
+    """Metrics of each part of a fitted ``point_scores="either"`` detector's scores, alone.
+
+    The parts (root reconstruction score, window score) come from a private
+    method: benchmark only. The reconstruction part is squared back.
+    """
+    rows = []
+    training_parts = detector._each(train, output="parts")
+    test_parts = detector._each(test, output="parts")
+    for column, power in ((0, 2), (1, 1)):
+        training_scores, scores = training_parts[:, column] ** power, test_parts[:, column] ** power
+        threshold = pot_threshold(training_scores, risk=detector.risk, initial_quantile=0.98)
+        rows.append(metrics(labels, scores, (scores > threshold).astype(int), detector.window_))
+    return rows
+
+
 def window_scoring(train, window, seed, scoring):
     """The default LSTM detector's budget, scoring whole windows with ``scoring``."""
     n_windows = len(train) - window + 1
@@ -177,24 +197,22 @@ def main():
     parser.add_argument("--series", nargs="+", default=SERIES, choices=SERIES)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--window-mahalanobis", action="store_true")
-    parser.add_argument("--window-combined", action="store_true")
     args = parser.parse_args()
     table = []
     for name in args.series:
         train, test, labels = load(name)
-        runs = {"LSTM-AE": [], "IForest": [], "Sub-PCA": [], "z-score": []}
-        candidates = {
-            "LSTM-AE win-Mahal": "mahalanobis" if args.window_mahalanobis else None,
-            "LSTM-AE win-combined": "combined" if args.window_combined else None,
-        }
-        candidates = {method: scoring for method, scoring in candidates.items() if scoring}
+        runs = {name: [] for name in ("LSTM-AE", "LSTM recon", "LSTM window")}
+        runs.update({"IForest": [], "Sub-PCA": [], "z-score": []})
+        candidates = {"LSTM-AE win-Mahal": "mahalanobis"} if args.window_mahalanobis else {}
         for method in candidates:
             runs[method] = []
         for seed in args.seeds:
-            row, window = run_detector(
-                SeriesAnomalyDetector(random_state=seed), train, test, labels
-            )
+            lstm = SeriesAnomalyDetector(random_state=seed)
+            row, window = run_detector(lstm, train, test, labels)
             runs["LSTM-AE"].append(row)
+            recon, window_part = part_rows(lstm, train, test, labels)
+            runs["LSTM recon"].append(recon)
+            runs["LSTM window"].append(window_part)
             forest = SeriesAnomalyDetector(IsolationForest(random_state=seed), window=window)
             runs["IForest"].append(run_detector(forest, train, test, labels)[0])
             for method, scoring in candidates.items():

@@ -58,7 +58,7 @@ def dominant_period(series):
     return int(peaks[np.argmax(autocorrelation[peaks])])
 
 
-def _default_window_detector(n_windows, random_state):
+def _default_window_detector(n_windows, random_state, scoring="auto"):
     from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 
     epochs = max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))
@@ -67,7 +67,7 @@ def _default_window_detector(n_windows, random_state):
         epochs=epochs,
         batch_size=BATCH_SIZE,
         standardize=True,
-        scoring="mse",
+        scoring=scoring,
         random_state=random_state,
     )
 
@@ -77,10 +77,13 @@ class SeriesAnomalyDetector(BaseEstimator):
 
     It cuts the training series into overlapping windows, fits a window-level
     outlier detector on them (by default an LSTM autoencoder), and scores
-    every point of a series by the windows that cover it: the mean over
-    those windows of the point's squared reconstruction error (averaged over
-    channels), or, for detectors without reconstructions, of the windows'
-    anomaly scores. A threshold fitted on the training series' own scores
+    every point of a series by the windows that cover it, from two means
+    over those windows: of the point's squared reconstruction error
+    (averaged over channels), which finds odd points such as spikes, and of
+    the windows' anomaly scores, which find odd patterns (a missing cycle, a
+    changed frequency) whose points are each easy to reconstruct. By default
+    a point scores the larger of the two, each put on the scale of its
+    training scores. A threshold fitted on the training series' own scores
     turns scores into flags. Training data is assumed to be mostly normal.
 
     Read more in the README's "Anomalies in long series".
@@ -90,7 +93,8 @@ class SeriesAnomalyDetector(BaseEstimator):
     estimator : estimator with ``fit`` and ``score_samples``, default=None
         The window-level detector, cloned in ``fit``. None: an
         :class:`LSTMAutoencoderOutlierDetector` (32 units,
-        ``standardize=True``, ``scoring="mse"``) trained for about 1,500
+        ``standardize=True``, its default ``scoring``, or ``"mse"`` for
+        ``point_scores="reconstruction"``) trained for about 1,500
         mini-batch steps of 32 windows: many epochs on a short series, few
         on a long one. A detector that does not take 3-D input (e.g.
         ``IsolationForest``) gets each window flattened.
@@ -108,12 +112,16 @@ class SeriesAnomalyDetector(BaseEstimator):
         Points between scored windows. None: ``window // 16`` (at least 1),
         so every point is scored by about 16 windows. 1 scores every window:
         finest, slowest. At most ``window``.
-    point_scores : {"auto", "reconstruction", "window"}, default="auto"
+    point_scores : {"auto", "either", "reconstruction", "window"}, default="auto"
         "reconstruction": per-step squared reconstruction errors (the
         estimator needs ``reconstruction_error``; channel attribution with
         :meth:`score_channels`). "window": the windows' anomaly scores
-        (``-score_samples``). "auto": "reconstruction" where the estimator
-        has ``reconstruction_error``, else "window".
+        (``-score_samples``). "either": per point, the larger of the root of
+        the reconstruction score and the window score, each rescaled so that
+        its training values' median is 0 and their 99% quantile 1 (a point
+        is anomalous if either score is unusual for it).
+        "auto": "either" where the estimator has ``reconstruction_error``,
+        else "window".
     threshold : {"pot", "quantile"} or float, default="pot"
         How the training scores set ``threshold_``: "pot", peaks over
         threshold (a generalized Pareto tail above their 98% quantile, at
@@ -132,8 +140,12 @@ class SeriesAnomalyDetector(BaseEstimator):
         The fitted window-level detector.
     window_, stride_, scoring_stride_ : int
         The resolved window and strides.
-    point_scores_ : {"reconstruction", "window"}
+    point_scores_ : {"either", "reconstruction", "window"}
         The resolved ``point_scores``.
+    part_offsets_, part_scales_ : ndarray of shape (2,)
+        For ``point_scores_="either"`` only: the training median of the root
+        reconstruction score and of the window score, and their distance to
+        the 99% quantile, which put both on one scale.
     n_channels_ : int
         Channels of the training series.
     threshold_ : float
@@ -180,7 +192,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         "window": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "stride": [Interval(Integral, 1, None, closed="left"), None],
         "scoring_stride": [Interval(Integral, 1, None, closed="left"), None],
-        "point_scores": [StrOptions({"auto", "reconstruction", "window"})],
+        "point_scores": [StrOptions({"auto", "either", "reconstruction", "window"})],
         "threshold": [StrOptions({"pot", "quantile"}), Real],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "risk": [Interval(Real, 0, 1, closed="neither")],
@@ -289,19 +301,23 @@ class SeriesAnomalyDetector(BaseEstimator):
         if scoring_stride > window:
             raise ValueError(f"scoring_stride={scoring_stride} must not exceed window={window}.")
         windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
+        point_scores = self.point_scores
         if self.estimator is None:
-            estimator = _default_window_detector(windows.shape[0], self.random_state)
+            point_scores = "either" if point_scores == "auto" else point_scores
+            # Window scores of scoring="combined" (k-NN codes and error Gaussian) where they
+            # are used; the reconstruction errors alone need none of it.
+            scoring = "mse" if point_scores == "reconstruction" else "auto"
+            estimator = _default_window_detector(windows.shape[0], self.random_state, scoring)
         else:
             estimator = clone(self.estimator)
             if self.random_state is not None and "random_state" in estimator.get_params():
                 estimator.set_params(random_state=self.random_state)
-        point_scores = self.point_scores
+        has_errors = hasattr(estimator, "reconstruction_error")
         if point_scores == "auto":
-            has_errors = hasattr(estimator, "reconstruction_error")
-            point_scores = "reconstruction" if has_errors else "window"
-        elif point_scores == "reconstruction" and not hasattr(estimator, "reconstruction_error"):
+            point_scores = "either" if has_errors else "window"
+        elif point_scores in ("reconstruction", "either") and not has_errors:
             raise ValueError(
-                "point_scores='reconstruction' needs an estimator with reconstruction_error; "
+                f"point_scores={point_scores!r} needs an estimator with reconstruction_error; "
                 f"{type(estimator).__name__} has none. Use point_scores='window'."
             )
         three_d = get_tags(estimator).input_tags.three_d_array
@@ -314,7 +330,12 @@ class SeriesAnomalyDetector(BaseEstimator):
             self.point_scores_ = point_scores
             self.n_channels_ = series[0].shape[1]
             self._three_d = three_d
-            self.training_scores_ = np.concatenate([self._score_one(s) for s in series])
+            if point_scores == "either":
+                parts = np.concatenate([self._score_one(s, output="parts") for s in series])
+                self.part_offsets_, self.part_scales_ = _part_scaling(parts)
+                self.training_scores_ = self._combine(parts)
+            else:
+                self.training_scores_ = np.concatenate([self._score_one(s) for s in series])
             self.threshold_ = self._threshold(self.training_scores_)
         except BaseException:
             vars(self).clear()
@@ -333,27 +354,56 @@ class SeriesAnomalyDetector(BaseEstimator):
 
     # ------------------------------------------------------------ scoring
     def _window_values(self, windows):
-        """Per window and step, a value per channel (or one): ``(n, window, k)``."""
-        if self.point_scores_ == "reconstruction":
-            return np.asarray(self.estimator_.reconstruction_error(windows), dtype=np.float64)
-        flat = windows if self._three_d else windows.reshape(windows.shape[0], -1)
-        scores = -np.asarray(self.estimator_.score_samples(flat), dtype=np.float64)
-        return np.broadcast_to(scores[:, None, None], (windows.shape[0], windows.shape[1], 1))
+        """Per window and step, the values a point averages: ``(n, window, k)``.
 
-    def _score_one(self, series, channels=False):
-        stream = SeriesStream(self, channels=channels)
+        The squared errors of every channel (``k = n_channels_``), the window's
+        anomaly score (``k = 1``), or both, the score last.
+        """
+        columns = []
+        if self.point_scores_ != "window":
+            columns.append(np.asarray(self.estimator_.reconstruction_error(windows), np.float64))
+        if self.point_scores_ != "reconstruction":
+            flat = windows if self._three_d else windows.reshape(windows.shape[0], -1)
+            scores = -np.asarray(self.estimator_.score_samples(flat), dtype=np.float64)
+            columns.append(np.broadcast_to(scores[:, None, None], (*windows.shape[:2], 1)))
+        return columns[0] if len(columns) == 1 else np.concatenate(columns, axis=2)
+
+    def _points(self, values, output="scores"):
+        """Per-point scores from the window-averaged ``values`` of ``_window_values``.
+
+        ``output``: "scores", the point scores; "channels", the squared errors
+        of every channel; "parts", for ``point_scores_="either"``, the root of
+        the mean squared error and the window score, before they are put on
+        one scale.
+        """
+        if self.point_scores_ == "window":
+            return values[:, 0]
+        errors = values[:, : self.n_channels_]
+        if output == "channels":
+            return errors
+        if self.point_scores_ == "reconstruction":
+            return errors.mean(axis=1)
+        parts = np.column_stack([np.sqrt(errors.mean(axis=1)), values[:, -1]])
+        return parts if output == "parts" else self._combine(parts)
+
+    def _combine(self, parts):
+        """``point_scores_="either"``: the larger of the two scores, on one scale."""
+        return ((parts - self.part_offsets_) / self.part_scales_).max(axis=1)
+
+    def _score_one(self, series, output="scores"):
+        stream = SeriesStream(self, output=output)
         parts = [
             stream._update(series[start : start + CHUNK_POINTS])
             for start in range(0, series.shape[0], CHUNK_POINTS)
         ]
         return np.concatenate([*parts, stream.finish()])
 
-    def _each(self, X, channels=False):
+    def _each(self, X, output="scores"):
         check_is_fitted(self)
         series, is_list = self._check_series(
             X, n_channels=self.n_channels_, min_length=self.window_
         )
-        scores = [self._score_one(s, channels) for s in series]
+        scores = [self._score_one(s, output) for s in series]
         return scores if is_list else scores[0]
 
     def score_series(self, X):
@@ -371,11 +421,13 @@ class SeriesAnomalyDetector(BaseEstimator):
         return self._each(X)
 
     def score_channels(self, X):
-        """Return each channel's part of every point's score: which channel drives it.
+        """Return each channel's squared reconstruction error at every point.
 
-        A point's score is the mean of its channels' scores, so
         ``score_channels(X).argmax(axis=1)`` names the channel most to blame.
-        Needs ``point_scores_ == "reconstruction"``.
+        With ``point_scores_="reconstruction"`` a point's score is the mean of
+        its channels' values; with ``"either"`` they split the reconstruction
+        part of the score (a whole window's score cannot be split by
+        channel). Not available for ``point_scores_="window"``.
 
         Parameters
         ----------
@@ -387,12 +439,12 @@ class SeriesAnomalyDetector(BaseEstimator):
         scores : ndarray of shape (n_timesteps, n_channels), or a list of them
         """
         check_is_fitted(self)
-        if self.point_scores_ != "reconstruction":
+        if self.point_scores_ == "window":
             raise ValueError(
                 "Channel scores come from per-channel reconstruction errors; this detector "
                 f"scores whole windows (point_scores_={self.point_scores_!r})."
             )
-        return self._each(X, channels=True)
+        return self._each(X, output="channels")
 
     def predict_series(self, X):
         """Flag every point: 1 for an anomaly (score above ``threshold_``), 0 if normal.
@@ -499,6 +551,12 @@ class SeriesAnomalyDetector(BaseEstimator):
         return tags
 
 
+def _part_scaling(parts):
+    """Offsets and scales that map each column's median to 0 and 99% quantile to 1."""
+    median, high = np.quantile(parts, [0.5, 0.99], axis=0)
+    return median, np.maximum(high - median, np.finfo(np.float64).tiny)
+
+
 def _runs(flags):
     """``(start, stop)`` of each run of nonzero values in a 1-D array."""
     edges = np.diff(np.r_[0, (np.asarray(flags) != 0).astype(np.int8), 0])
@@ -532,12 +590,13 @@ class SeriesStream:
     True
     """
 
-    def __init__(self, detector, *, channels=False):
+    def __init__(self, detector, *, output="scores"):
         self._detector = detector
-        self._channels = channels
+        self._output = output
         self._width = detector.window_
         self._stride = detector.scoring_stride_
-        n_values = detector.n_channels_ if detector.point_scores_ == "reconstruction" else 1
+        n_values = {"reconstruction": 0, "window": 1, "either": 1}[detector.point_scores_]
+        n_values += 0 if detector.point_scores_ == "window" else detector.n_channels_
         self._tail = np.empty((0, detector.n_channels_), np.float32)
         self._sums = np.empty((0, n_values))
         self._counts = np.empty(0)
@@ -556,9 +615,7 @@ class SeriesStream:
             self._counts[starts + step] += 1
 
     def _emit(self, n):
-        sums, counts = self._sums[:n], self._counts[:n, None]
-        scores = sums / counts
-        return scores if self._channels else scores.mean(axis=1)
+        return self._detector._points(self._sums[:n] / self._counts[:n, None], self._output)
 
     def update(self, chunk):
         """Add the next points; return the scores that became final.

@@ -24,9 +24,9 @@ def _forest(**params):
 def test_shapes_for_one_series_and_for_a_list():
     train = _waves()
     detector = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=0).fit(train)
-    assert detector.point_scores_ == "reconstruction" and detector.window_ == 20
+    assert detector.point_scores_ == "either" and detector.window_ == 20
     scores = detector.score_series(train[:300])
-    assert scores.shape == (300,) and np.all(np.isfinite(scores)) and np.all(scores >= 0)
+    assert scores.shape == (300,) and np.all(np.isfinite(scores))
     flags = detector.predict_series(train[:300])
     assert set(np.unique(flags)) <= {0, 1}
     assert_array_equal(flags, (scores > detector.threshold_).astype(int))
@@ -56,11 +56,17 @@ def test_ranges_are_the_runs_of_flagged_points():
     assert detector.point_scores_ == "window"
 
 
-@pytest.mark.parametrize("scoring_stride", [1, 3, 7])
-def test_streaming_equals_scoring_the_whole_series(scoring_stride):
+@pytest.mark.parametrize(
+    "scoring_stride, point_scores", [(1, "reconstruction"), (3, "either"), (7, "either")]
+)
+def test_streaming_equals_scoring_the_whole_series(scoring_stride, point_scores):
     train = _waves(n=600)
     detector = SeriesAnomalyDetector(
-        TINY_LSTM, window=24, scoring_stride=scoring_stride, random_state=0
+        TINY_LSTM,
+        window=24,
+        scoring_stride=scoring_stride,
+        point_scores=point_scores,
+        random_state=0,
     ).fit(train)
     series = _waves(n=997, seed=1)
     whole = detector.score_series(series)
@@ -103,6 +109,41 @@ def test_the_channel_to_blame():
     assert np.mean(blame == 2) > 0.8
     with pytest.raises(ValueError, match="whole windows"):
         _forest(window=40).fit(train).score_channels(test)
+
+
+def test_either_is_the_larger_rescaled_score():
+    train, test = _waves(n=800), _waves(n=400, seed=1)
+    test[200:205, 1] += 2.0
+    fitted = {
+        point_scores: SeriesAnomalyDetector(
+            TINY_LSTM, window=20, point_scores=point_scores, random_state=0
+        ).fit(train)
+        for point_scores in ("reconstruction", "window", "either")
+    }
+    either = fitted["either"]
+    scaled = []
+    # The root of the mean squared error (a distance, less heavy-tailed), and the window score.
+    for i, (part, scale) in enumerate([("reconstruction", np.sqrt), ("window", np.asarray)]):
+        median, high = np.quantile(scale(fitted[part].training_scores_), [0.5, 0.99])
+        assert either.part_offsets_[i] == pytest.approx(median, rel=1e-5)
+        assert either.part_scales_[i] == pytest.approx(high - median, rel=1e-5)
+        scaled.append((scale(fitted[part].score_series(test)) - median) / (high - median))
+    scores = either.score_series(test)
+    assert_allclose(scores, np.maximum(*scaled), rtol=1e-5, atol=1e-6)
+    channels = either.score_channels(test)  # the reconstruction part, per channel
+    assert_allclose(channels, fitted["reconstruction"].score_channels(test), rtol=1e-5)
+    assert channels[200:205].argmax(axis=1).tolist() == [1] * 5
+
+
+def test_the_default_window_detector_scores_what_the_points_need(monkeypatch):
+    monkeypatch.setattr(_series, "TRAINING_STEPS", 4)
+    train = _waves(n=300)
+    default = SeriesAnomalyDetector(window=20, random_state=0).fit(train)
+    assert default.point_scores_ == "either" and default.estimator_.scoring_ == "combined"
+    errors_only = SeriesAnomalyDetector(window=20, point_scores="reconstruction").fit(train)
+    assert errors_only.estimator_.scoring_ == "mse"
+    window = SeriesAnomalyDetector(window=20, point_scores="window").fit(train)
+    assert window.estimator_.scoring_ == "combined"
 
 
 def test_thresholds():
@@ -178,8 +219,9 @@ def test_bad_input_gets_a_clear_error():
         detector.score_series(np.zeros((2, 100, 2)))
     with pytest.raises(ValueError, match="must not exceed"):
         _forest(window=10, scoring_stride=11).fit(train)
-    with pytest.raises(ValueError, match="reconstruction_error"):
-        _forest(window=10, point_scores="reconstruction").fit(train)
+    for point_scores in ("reconstruction", "either"):
+        with pytest.raises(ValueError, match=f"{point_scores}.*reconstruction_error"):
+            _forest(window=10, point_scores=point_scores).fit(train)
     with pytest.raises(ValueError, match="different channel counts"):
         _forest(window=10).fit([train, train[:, :1]])
 
