@@ -615,13 +615,28 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
 
     def _score_samples(self, X, first_row):
         sequences = self._check_fitted_sequences(X, first_row)
+        errors = None if self.scoring_ == "knn" else self._errors(sequences)
+        return self._scores_of(sequences, errors)
+
+    def _scores_of(self, sequences, errors):
+        """``score_samples`` of validated ``sequences``, given their signed ``errors``."""
         if self.scoring_ == "mahalanobis" or self.scoring_ == "mse":
-            return self._scores(self._errors(sequences), sequences)
+            return self._scores(errors, sequences)
         knn = _worst_if_not_finite(self._knn_distances(self._codes(sequences)))
         if self.scoring_ == "knn":
             return -knn
-        errors = self._errors(sequences)
         return self._combined(self._reconstruction_distances(errors, sequences), knn)
+
+    def _score_samples_and_errors(self, X):
+        """``score_samples(X)`` and ``reconstruction_error(X)``, from one pass of the network.
+
+        For callers that need both (``SeriesAnomalyDetector``); ``X`` is not
+        split into chunks.
+        """
+        sequences = self._check_fitted_sequences(X)
+        errors = self._errors(sequences)
+        scores = self._scores_of(sequences, errors)
+        return scores, self._in_input_form(np.square(errors), sequences)
 
     def decision_function(self, X):
         """Shifted score: negative for outliers, non-negative for inliers.

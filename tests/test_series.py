@@ -5,7 +5,12 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.ensemble import IsolationForest
 
-from sklearn_lstmae import LSTMAutoencoderOutlierDetector, SeriesAnomalyDetector, _series
+from sklearn_lstmae import (
+    LSTMAutoencoderOutlierDetector,
+    SeriesAnomalyDetector,
+    _series,
+    sliding_windows,
+)
 from sklearn_lstmae._thresholds import pot_threshold
 
 TINY_LSTM = LSTMAutoencoderOutlierDetector(units=4, epochs=2, batch_size=32, scoring="mse")
@@ -130,6 +135,11 @@ def test_either_is_the_larger_rescaled_score():
         scaled.append((scale(fitted[part].score_series(test)) - median) / (high - median))
     scores = either.score_series(test)
     assert_allclose(scores, np.maximum(*scaled), rtol=1e-5, atol=1e-6)
+    # One pass of the library's detector gives what its two public methods give.
+    windows = sliding_windows(test, 20)
+    values = either._window_values(windows)
+    assert_allclose(values[..., :2], either.estimator_.reconstruction_error(windows), rtol=1e-6)
+    assert_allclose(values[:, 0, 2], -either.estimator_.score_samples(windows), rtol=1e-6)
     channels = either.score_channels(test)  # the reconstruction part, per channel
     assert_allclose(channels, fitted["reconstruction"].score_channels(test), rtol=1e-5)
     assert channels[200:205].argmax(axis=1).tolist() == [1] * 5
