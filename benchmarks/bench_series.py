@@ -20,7 +20,7 @@ Methods, on the same windows (the LSTM detector's resolved ``window_``):
   detector's scores, alone: the squared reconstruction error (the default
   before ``point_scores="either"``, whose network it is) and the window
   scores of ``scoring="combined"``; each with a POT threshold on its own
-  training scores;
+  calibration scores (the held-out last 20% of the training series);
 - ``IForest``: ``IsolationForest`` on the flattened windows (through
   ``SeriesAnomalyDetector``, window scores spread to their points);
 - ``Sub-PCA``: PCA reconstruction error of the flattened windows (95% of the
@@ -31,7 +31,8 @@ Methods, on the same windows (the LSTM detector's resolved ``window_``):
 Metrics: point-wise average precision (AP) and ROC AUC (scikit-learn); VUS-PR
 (TSB-AD's ``generate_curve``, sliding window = ``window``); range-based F1
 (``prts``, flat bias, reciprocal cardinality) of each method's flags at its
-POT threshold (``risk=1e-3``, fitted on its own training scores). Means over
+POT threshold (``risk=1e-3``, fitted on its own calibration scores: the held-out
+last 20% of the training series; the moving z-score's on all its training scores). Means over
 seeds where a method is random.
 
     pip install -e ".[benchmark]"
@@ -174,7 +175,8 @@ def part_rows(detector, train, test, labels):
     method: benchmark only. The reconstruction part is squared back.
     """
     rows = []
-    training_parts = detector._each(train, output="parts")
+    calibration = train[-len(detector.calibration_scores_) :]  # held out from the fit
+    training_parts = detector._each(calibration, output="parts")
     test_parts = detector._each(test, output="parts")
     for column, power in ((0, 2), (1, 1)):
         training_scores, scores = training_parts[:, column] ** power, test_parts[:, column] ** power

@@ -7,14 +7,15 @@ three anomalies of one kind: ``spike`` (one point, +-3), ``missing-cycle`` (one 
 only), ``frequency`` (two periods at 1.5 times the frequency), ``amplitude`` (two periods at 1.6
 times the amplitude), ``noise`` (one period with noise 0.4 added).
 
-Candidates, all from one fit of the default window detector per series (``window=50``, the
-period; ``scoring="combined"``):
+Candidates, all from one fit of ``SeriesAnomalyDetector(window=50)`` per series (the period;
+its defaults: the window detector scores windows with ``scoring="combined"``, and the last 20%
+of the training series is held out as calibration points):
 
 - ``reconstruction``: per-step squared reconstruction errors (the default before
   ``point_scores="either"``);
 - ``window``: whole-window scores of ``scoring="combined"``, spread to their points;
-- ``max-squared``: per point, the larger of the two, each rescaled so that its training scores'
-  median maps to 0 and their 99% quantile to 1 (a point scores high if either score is
+- ``max-squared``: per point, the larger of the two, each rescaled so that its calibration
+  scores' median maps to 0 and their 99% quantile to 1 (a point scores high if either score is
   unusual for it);
 - ``either``: the same with the root of the reconstruction score (``point_scores="either"``,
   the detector's own scores: checked against the parts here).
@@ -29,7 +30,6 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 from sklearn_lstmae import SeriesAnomalyDetector
-from sklearn_lstmae._series import _default_window_detector
 
 PERIOD = 50
 KINDS = ["spike", "missing-cycle", "frequency", "amplitude", "noise"]
@@ -71,8 +71,7 @@ def rescaled(scores, training_scores):
 
 
 def detector(seed):
-    estimator = _default_window_detector(3000 - PERIOD + 1, seed)
-    return SeriesAnomalyDetector(estimator, window=PERIOD, point_scores="either", random_state=seed)
+    return SeriesAnomalyDetector(window=PERIOD, random_state=seed)
 
 
 NAMES = ["reconstruction", "window", "max-squared", "either"]
@@ -105,8 +104,10 @@ def main():
             test, labels = with_anomalies(kind, periodic(3000, rng), rng)
             start = time.perf_counter()
             fitted = detector(seed).fit(train)
-            # The two parts of point_scores="either" (a private method: benchmark only).
-            training_parts = fitted._each(train, output="parts")
+            # The two parts of point_scores="either" (a private method: benchmark only), and
+            # those of the calibration points, the held-out end of the training series.
+            calibration = train[-len(fitted.calibration_scores_) :]
+            training_parts = fitted._each(calibration, output="parts")
             scores = candidates(fitted._each(test, output="parts"), training_parts)
             np.testing.assert_allclose(
                 scores["either"], fitted.score_series(test), rtol=1e-6, atol=1e-9

@@ -20,7 +20,7 @@ MAX_TRAINING_WINDOWS = 10_000
 # The default window detector trains for about this many mini-batch steps, whatever
 # the amount of data (a short series gets many epochs, a long one few).
 TRAINING_STEPS, BATCH_SIZE = 1500, 32
-# POT models the tail of the training scores above this quantile (as SPOT does).
+# POT models the tail of the calibration scores above this quantile (as SPOT does).
 POT_INITIAL_QUANTILE = 0.98
 # window="auto": the autocorrelation's highest peak between these lags (as TSB-AD's
 # find_length), else FALLBACK_WINDOW.
@@ -83,8 +83,9 @@ class SeriesAnomalyDetector(BaseEstimator):
     the windows' anomaly scores, which find odd patterns (a missing cycle, a
     changed frequency) whose points are each easy to reconstruct. By default
     a point scores the larger of the two, each put on the scale of its
-    training scores. A threshold fitted on the training series' own scores
-    turns scores into flags. Training data is assumed to be mostly normal.
+    calibration scores. A threshold fitted on the scores of calibration
+    points, the held-out end of each training series, turns scores into
+    flags. Training data is assumed to be mostly normal.
 
     Read more in the README's "Anomalies in long series".
 
@@ -118,12 +119,20 @@ class SeriesAnomalyDetector(BaseEstimator):
         :meth:`score_channels`). "window": the windows' anomaly scores
         (``-score_samples``). "either": per point, the larger of the root of
         the reconstruction score and the window score, each rescaled so that
-        its training values' median is 0 and their 99% quantile 1 (a point
+        its calibration values' median is 0 and their 99% quantile 1 (a point
         is anomalous if either score is unusual for it).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
+    calibration_fraction : float in [0, 1), default=0.2
+        The share of each training series, at its end, held out from the
+        window detector: its points' scores (the calibration scores) set the
+        threshold and the scales of ``point_scores="either"``. Unseen normal
+        points score higher than the points a detector was fitted on (a
+        window is its own nearest neighbour), so thresholds set on training
+        points flag too much. A series shorter than two windows is all used
+        for training. 0: fit and calibrate on all the points.
     threshold : {"pot", "quantile"} or float, default="pot"
-        How the training scores set ``threshold_``: "pot", peaks over
+        How the calibration scores set ``threshold_``: "pot", peaks over
         threshold (a generalized Pareto tail above their 98% quantile, at
         probability ``risk``); "quantile", their ``quantile``; a float, that
         value. :meth:`set_threshold_from_labels` picks one from labels.
@@ -143,16 +152,16 @@ class SeriesAnomalyDetector(BaseEstimator):
     point_scores_ : {"either", "reconstruction", "window"}
         The resolved ``point_scores``.
     part_offsets_, part_scales_ : ndarray of shape (2,)
-        For ``point_scores_="either"`` only: the training median of the root
+        For ``point_scores_="either"`` only: the calibration median of the root
         reconstruction score and of the window score, and their distance to
         the 99% quantile, which put both on one scale.
     n_channels_ : int
         Channels of the training series.
     threshold_ : float
         Points scoring above it are anomalies.
-    training_scores_ : ndarray of shape (n_training_points,)
-        The training series' per-point scores (concatenated), which set the
-        threshold.
+    calibration_scores_ : ndarray of shape (n_calibration_points,)
+        The per-point scores of the calibration points (the held-out end of
+        each training series, concatenated), which set the threshold.
 
     See Also
     --------
@@ -194,6 +203,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         "scoring_stride": [Interval(Integral, 1, None, closed="left"), None],
         "point_scores": [StrOptions({"auto", "either", "reconstruction", "window"})],
         "threshold": [StrOptions({"pot", "quantile"}), Real],
+        "calibration_fraction": [Interval(Real, 0, 1, closed="left")],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
@@ -207,6 +217,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         stride=None,
         scoring_stride=None,
         point_scores="auto",
+        calibration_fraction=0.2,
         threshold="pot",
         quantile=0.99,
         risk=1e-3,
@@ -217,6 +228,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         self.stride = stride
         self.scoring_stride = scoring_stride
         self.point_scores = point_scores
+        self.calibration_fraction = calibration_fraction
         self.threshold = threshold
         self.quantile = quantile
         self.risk = risk
@@ -272,7 +284,7 @@ class SeriesAnomalyDetector(BaseEstimator):
     # ------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=False)  # the estimator is validated in its fit
     def fit(self, X, y=None):
-        """Fit the window-level detector on the series, then the threshold.
+        """Fit the window-level detector on the series, then the threshold on held-out points.
 
         Parameters
         ----------
@@ -295,12 +307,13 @@ class SeriesAnomalyDetector(BaseEstimator):
                 f"Series {short[0]} has {series[short[0]].shape[0]} points, fewer than one "
                 f"window ({window}); pass longer series or a smaller window."
             )
-        n_windows = sum(s.shape[0] - window + 1 for s in series)
-        stride = self.stride or max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
         scoring_stride = self.scoring_stride or max(1, window // 16)
         if scoring_stride > window:
             raise ValueError(f"scoring_stride={scoring_stride} must not exceed window={window}.")
-        windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
+        training, calibration = self._split_for_calibration(series, window)
+        n_windows = sum(s.shape[0] - window + 1 for s in training)
+        stride = self.stride or max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
+        windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in training])
         point_scores = self.point_scores
         if self.estimator is None:
             point_scores = "either" if point_scores == "auto" else point_scores
@@ -331,21 +344,48 @@ class SeriesAnomalyDetector(BaseEstimator):
             self.n_channels_ = series[0].shape[1]
             self._three_d = three_d
             if point_scores == "either":
-                parts = np.concatenate([self._score_one(s, output="parts") for s in series])
+                parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
                 self.part_offsets_, self.part_scales_ = _part_scaling(parts)
-                self.training_scores_ = self._combine(parts)
+                self.calibration_scores_ = self._combine(parts)
             else:
-                self.training_scores_ = np.concatenate([self._score_one(s) for s in series])
-            self.threshold_ = self._threshold(self.training_scores_)
+                self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
+            self.threshold_ = self._threshold(self.calibration_scores_)
         except BaseException:
             vars(self).clear()
             vars(self).update(previous)
             raise
         return self
 
+    def _split_for_calibration(self, series, window):
+        """Return ``(training, calibration)`` series: the last points of each held out.
+
+        A series gives its last ``calibration_fraction`` of points (at least
+        one window) to calibration if at least one window remains to train
+        on; else it all trains. With ``calibration_fraction=0``, every series
+        does both.
+        """
+        if self.calibration_fraction == 0:
+            return series, series
+        training, calibration = [], []
+        for values in series:
+            held = max(window, round(self.calibration_fraction * values.shape[0]))
+            if values.shape[0] - held < window:
+                training.append(values)
+                continue
+            training.append(values[:-held])
+            calibration.append(values[-held:])
+        if not calibration:
+            raise ValueError(
+                f"No training series is long enough to hold out calibration points: each needs "
+                f"at least two windows ({2 * window} points). Pass longer series, a smaller "
+                "window, or calibration_fraction=0 (threshold on the training points' own "
+                "scores, which are lower than new normal points' scores)."
+            )
+        return training, calibration
+
     def _threshold(self, scores):
         if not np.all(np.isfinite(scores)):
-            raise ValueError("The training series' scores are not all finite; no threshold.")
+            raise ValueError("The calibration points' scores are not all finite; no threshold.")
         if self.threshold == "pot":
             return pot_threshold(scores, risk=self.risk, initial_quantile=POT_INITIAL_QUANTILE)
         if self.threshold == "quantile":

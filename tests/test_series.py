@@ -129,7 +129,7 @@ def test_either_is_the_larger_rescaled_score():
     scaled = []
     # The root of the mean squared error (a distance, less heavy-tailed), and the window score.
     for i, (part, scale) in enumerate([("reconstruction", np.sqrt), ("window", np.asarray)]):
-        median, high = np.quantile(scale(fitted[part].training_scores_), [0.5, 0.99])
+        median, high = np.quantile(scale(fitted[part].calibration_scores_), [0.5, 0.99])
         assert either.part_offsets_[i] == pytest.approx(median, rel=1e-5)
         assert either.part_scales_[i] == pytest.approx(high - median, rel=1e-5)
         scaled.append((scale(fitted[part].score_series(test)) - median) / (high - median))
@@ -159,11 +159,30 @@ def test_the_default_window_detector_scores_what_the_points_need(monkeypatch):
 def test_thresholds():
     train = _waves(n=1200, channels=1)
     quantile = _forest(window=40, threshold="quantile", quantile=0.9).fit(train)
-    assert np.mean(quantile.training_scores_ > quantile.threshold_) == pytest.approx(0.1, abs=0.01)
+    flagged = np.mean(quantile.calibration_scores_ > quantile.threshold_)
+    assert flagged == pytest.approx(0.1, abs=0.01)
     fixed = _forest(window=40, threshold=0.5).fit(train)
     assert fixed.threshold_ == 0.5
     pot = _forest(window=40).fit(train)
-    assert pot.threshold_ >= np.quantile(pot.training_scores_, _series.POT_INITIAL_QUANTILE)
+    assert pot.threshold_ >= np.quantile(pot.calibration_scores_, _series.POT_INITIAL_QUANTILE)
+
+
+def test_the_threshold_is_set_on_held_out_points():
+    train = _waves(n=1000, channels=1)
+    detector = _forest(window=40).fit(train)
+    assert detector.calibration_scores_.shape == (200,)  # the last 20%
+    # The window detector never saw the held-out points: it is the one fitted on the rest.
+    rest = _forest(window=40, calibration_fraction=0).fit(train[:800])
+    assert_allclose(detector.score_series(train), rest.score_series(train), rtol=1e-12)
+    assert_allclose(detector.calibration_scores_, rest.score_series(train[800:]), rtol=1e-12)
+    assert _forest(window=40, calibration_fraction=0).fit(train).calibration_scores_.shape == (
+        1000,
+    )
+    # A series too short to split trains whole; the longer one gives calibration points.
+    listed = _forest(window=40).fit([train[:70], train])
+    assert listed.calibration_scores_.shape == (200,)
+    with pytest.raises(ValueError, match="calibration_fraction=0"):
+        _forest(window=40).fit(train[:70])
 
 
 def test_pot_extrapolates_an_exponential_tail():
