@@ -171,15 +171,15 @@ def run_detector(detector, train, test, labels):
 def part_rows(detector, train, test, labels):
     """Metrics of each part of a fitted ``point_scores="either"`` detector's scores, alone.
 
-    The parts (root reconstruction score, window score) come from a private
-    method: benchmark only. The reconstruction part is squared back.
+    The parts (reconstruction score, window score) come from a private
+    method: benchmark only.
     """
     rows = []
     calibration = train[-len(detector.calibration_scores_) :]  # held out from the fit
     training_parts = detector._each(calibration, output="parts")
     test_parts = detector._each(test, output="parts")
-    for column, power in ((0, 2), (1, 1)):
-        training_scores, scores = training_parts[:, column] ** power, test_parts[:, column] ** power
+    for column in (0, 1):
+        training_scores, scores = training_parts[:, column], test_parts[:, column]
         threshold = pot_threshold(training_scores, risk=detector.risk, initial_quantile=0.98)
         rows.append(metrics(labels, scores, (scores > threshold).astype(int), detector.window_))
     return rows

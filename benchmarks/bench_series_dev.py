@@ -14,11 +14,11 @@ of the training series is held out as calibration points):
 - ``reconstruction``: per-step squared reconstruction errors (the default before
   ``point_scores="either"``);
 - ``window``: whole-window scores of ``scoring="combined"``, spread to their points;
-- ``max-squared``: per point, the larger of the two, each rescaled so that its calibration
-  scores' median maps to 0 and their 99% quantile to 1 (a point scores high if either score is
-  unusual for it);
-- ``either``: the same with the root of the reconstruction score (``point_scores="either"``,
-  the detector's own scores: checked against the parts here).
+- ``either``: per point, the larger of the two, each rescaled so that its calibration scores'
+  median maps to 0 and their 99% quantile to 1 (a point scores high if either score is unusual
+  for it): ``point_scores="either"``, the detector's own scores (checked against the parts);
+- ``max-root``: the same with the root of the reconstruction score;
+- ``sum``: the sum of the two rescaled scores instead of their max.
 
     python benchmarks/bench_series_dev.py [--seeds 0 1 2]
 """
@@ -74,20 +74,22 @@ def detector(seed):
     return SeriesAnomalyDetector(window=PERIOD, random_state=seed)
 
 
-NAMES = ["reconstruction", "window", "max-squared", "either"]
+NAMES = ["reconstruction", "window", "either", "max-root", "sum"]
 
 
-def candidates(parts, training_parts):
-    """The candidates' point scores, from the two parts (root of the reconstruction, window)."""
-    (root, window), (training_root, training_window) = parts.T, training_parts.T
-    squared = np.square(root)
+def candidates(parts, calibration_parts):
+    """The candidates' point scores, from the two parts (reconstruction, window)."""
+    (errors, window), (calibration_errors, calibration_window) = parts.T, calibration_parts.T
+    scaled_window = rescaled(window, calibration_window)
+    scaled_errors = rescaled(errors, calibration_errors)
     return {
-        "reconstruction": squared,
+        "reconstruction": errors,
         "window": window,
-        "max-squared": np.maximum(
-            rescaled(squared, np.square(training_root)), rescaled(window, training_window)
+        "either": np.maximum(scaled_errors, scaled_window),
+        "max-root": np.maximum(
+            rescaled(np.sqrt(errors), np.sqrt(calibration_errors)), scaled_window
         ),
-        "either": np.maximum(rescaled(root, training_root), rescaled(window, training_window)),
+        "sum": scaled_errors + scaled_window,
     }
 
 
@@ -107,8 +109,8 @@ def main():
             # The two parts of point_scores="either" (a private method: benchmark only), and
             # those of the calibration points, the held-out end of the training series.
             calibration = train[-len(fitted.calibration_scores_) :]
-            training_parts = fitted._each(calibration, output="parts")
-            scores = candidates(fitted._each(test, output="parts"), training_parts)
+            calibration_parts = fitted._each(calibration, output="parts")
+            scores = candidates(fitted._each(test, output="parts"), calibration_parts)
             np.testing.assert_allclose(
                 scores["either"], fitted.score_series(test), rtol=1e-6, atol=1e-9
             )

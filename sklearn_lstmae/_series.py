@@ -117,10 +117,10 @@ class SeriesAnomalyDetector(BaseEstimator):
         "reconstruction": per-step squared reconstruction errors (the
         estimator needs ``reconstruction_error``; channel attribution with
         :meth:`score_channels`). "window": the windows' anomaly scores
-        (``-score_samples``). "either": per point, the larger of the root of
-        the reconstruction score and the window score, each rescaled so that
-        its calibration values' median is 0 and their 99% quantile 1 (a point
-        is anomalous if either score is unusual for it).
+        (``-score_samples``). "either": per point, the larger of the two,
+        each rescaled so that its calibration scores' median is 0 and their
+        99% quantile 1 (a point is anomalous if either score is unusual for
+        it).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
     calibration_fraction : float in [0, 1), default=0.2
@@ -152,7 +152,7 @@ class SeriesAnomalyDetector(BaseEstimator):
     point_scores_ : {"either", "reconstruction", "window"}
         The resolved ``point_scores``.
     part_offsets_, part_scales_ : ndarray of shape (2,)
-        For ``point_scores_="either"`` only: the calibration median of the root
+        For ``point_scores_="either"`` only: the calibration median of the
         reconstruction score and of the window score, and their distance to
         the 99% quantile, which put both on one scale.
     n_channels_ : int
@@ -417,9 +417,8 @@ class SeriesAnomalyDetector(BaseEstimator):
         """Per-point scores from the window-averaged ``values`` of ``_window_values``.
 
         ``output``: "scores", the point scores; "channels", the squared errors
-        of every channel; "parts", for ``point_scores_="either"``, the root of
-        the mean squared error and the window score, before they are put on
-        one scale.
+        of every channel; "parts", for ``point_scores_="either"``, the
+        reconstruction and window scores, before they are put on one scale.
         """
         if self.point_scores_ == "window":
             return values[:, 0]
@@ -428,7 +427,7 @@ class SeriesAnomalyDetector(BaseEstimator):
             return errors
         if self.point_scores_ == "reconstruction":
             return errors.mean(axis=1)
-        parts = np.column_stack([np.sqrt(errors.mean(axis=1)), values[:, -1]])
+        parts = np.column_stack([errors.mean(axis=1), values[:, -1]])
         return parts if output == "parts" else self._combine(parts)
 
     def _combine(self, parts):
