@@ -2,18 +2,19 @@
 
 sktime ships an excerpt of the MIT-BIH arrhythmia database (7,500 points of one
 ECG lead, labelled per point). ``SeriesAnomalyDetector`` learns the first 3,000
-points (normal heartbeats), scores every point of the whole recording, flags
-those above a threshold fitted on the training scores (peaks over threshold),
-and reports the flagged events. The script prints point-wise metrics and saves
-a figure: the series with flagged and true anomalies shaded, and the per-point
-score against the threshold.
+points (normal heartbeats; the last 600 of them held out to fit the threshold),
+scores every point of the whole recording, flags those above the threshold
+(peaks over threshold), and reports the flagged events. The script prints
+point-wise metrics and saves a figure: the series with flagged and true
+anomalies shaded, and the per-point score against the threshold.
 
 The anomaly here is a missed heartbeat: an R peak that does not come. Each of
 its points is easy to reconstruct (a missing peak is easy to rebuild), so the
 reconstruction error alone misses it; the windows around it, though, are
 unlike any training window. The detector's default point score
 (``point_scores="either"``) takes, per point, the larger of the two, each on
-the scale of its training values: it finds odd points and odd patterns alike.
+the scale of its scores on the held-out points: it finds odd points and odd
+patterns alike.
 
     pip install -e ".[examples]"
     python examples/long_series_anomalies.py [--figure long_series_anomalies.png]
