@@ -399,7 +399,6 @@ class SeriesAnomalyDetector(BaseEstimator):
         The squared errors of every channel (``k = n_channels_``), the window's
         anomaly score (``k = 1``), or both, the score last.
         """
-        flat = windows if self._three_d else windows.reshape(windows.shape[0], -1)
         if self.point_scores_ == "either" and hasattr(self.estimator_, "_score_samples_and_errors"):
             # The library's detector: both from one pass of the network, not two.
             scores, errors = self.estimator_._score_samples_and_errors(windows)
@@ -409,6 +408,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         if self.point_scores_ != "window":
             columns.append(np.asarray(self.estimator_.reconstruction_error(windows), np.float64))
         if self.point_scores_ != "reconstruction":
+            flat = windows if self._three_d else windows.reshape(windows.shape[0], -1)
             scores = -np.asarray(self.estimator_.score_samples(flat), dtype=np.float64)
             columns.append(np.broadcast_to(scores[:, None, None], (*windows.shape[:2], 1)))
         return columns[0] if len(columns) == 1 else np.concatenate(columns, axis=2)
