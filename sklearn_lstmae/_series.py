@@ -58,13 +58,17 @@ def dominant_period(series):
     return int(peaks[np.argmax(autocorrelation[peaks])])
 
 
+def _training_epochs(n_windows):
+    """Return the default detector's epochs: about ``TRAINING_STEPS`` steps of ``n_windows``."""
+    return max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))
+
+
 def _default_window_detector(n_windows, random_state, scoring="auto"):
     from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 
-    epochs = max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))
     return LSTMAutoencoderOutlierDetector(
         units=32,
-        epochs=epochs,
+        epochs=_training_epochs(n_windows),
         batch_size=BATCH_SIZE,
         standardize=True,
         scoring=scoring,
@@ -85,7 +89,8 @@ class SeriesAnomalyDetector(BaseEstimator):
     a point scores the larger of the two, each put on the scale of its
     calibration scores. A threshold fitted on the scores of calibration
     points, the held-out end of each training series, turns scores into
-    flags. Training data is assumed to be mostly normal.
+    flags; the detector is then fitted again on all the points. Training
+    data is assumed to be mostly normal.
 
     Read more in the README's "Anomalies in long series".
 
@@ -146,7 +151,8 @@ class SeriesAnomalyDetector(BaseEstimator):
     Attributes
     ----------
     estimator_ : estimator
-        The fitted window-level detector.
+        The fitted window-level detector: fitted on all the training points
+        with ``refit=True``, else on all but the calibration points.
     window_, stride_, scoring_stride_ : int
         The resolved window and strides.
     point_scores_ : {"either", "reconstruction", "window"}
@@ -161,7 +167,8 @@ class SeriesAnomalyDetector(BaseEstimator):
         Points scoring above it are anomalies.
     calibration_scores_ : ndarray of shape (n_calibration_points,)
         The per-point scores of the calibration points (the held-out end of
-        each training series, concatenated), which set the threshold.
+        each training series, concatenated) under the first fit, which never
+        saw them; they set the threshold.
 
     See Also
     --------
@@ -204,6 +211,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         "point_scores": [StrOptions({"auto", "either", "reconstruction", "window"})],
         "threshold": [StrOptions({"pot", "quantile"}), Real],
         "calibration_fraction": [Interval(Real, 0, 1, closed="left")],
+        "refit": ["boolean"],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
@@ -218,6 +226,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         scoring_stride=None,
         point_scores="auto",
         calibration_fraction=0.2,
+        refit=True,
         threshold="pot",
         quantile=0.99,
         risk=1e-3,
@@ -229,6 +238,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         self.scoring_stride = scoring_stride
         self.point_scores = point_scores
         self.calibration_fraction = calibration_fraction
+        self.refit = refit
         self.threshold = threshold
         self.quantile = quantile
         self.risk = risk
@@ -284,7 +294,11 @@ class SeriesAnomalyDetector(BaseEstimator):
     # ------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=False)  # the estimator is validated in its fit
     def fit(self, X, y=None):
-        """Fit the window-level detector on the series, then the threshold on held-out points.
+        """Fit the window-level detector and set the threshold on held-out points.
+
+        The detector is fitted on all but the calibration points (the end of
+        each series), whose scores set the threshold; with ``refit=True`` it
+        is then fitted again on all the points.
 
         Parameters
         ----------
@@ -350,6 +364,18 @@ class SeriesAnomalyDetector(BaseEstimator):
             else:
                 self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
             self.threshold_ = self._threshold(self.calibration_scores_)
+            if self.refit and self.calibration_fraction > 0:
+                # The final detector learns every training point, the newest too; the
+                # scales and the threshold stay those of unseen points, set above.
+                everything = np.concatenate(
+                    [sliding_windows(s, window, stride=stride) for s in series]
+                )
+                final = clone(estimator)
+                if self.estimator is None:  # its training steps stay about the same
+                    final.set_params(epochs=_training_epochs(everything.shape[0]))
+                self.estimator_ = final.fit(
+                    everything if three_d else everything.reshape(everything.shape[0], -1)
+                )
         except BaseException:
             vars(self).clear()
             vars(self).update(previous)

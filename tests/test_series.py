@@ -145,10 +145,13 @@ def test_either_is_the_larger_rescaled_score():
 
 
 def test_the_default_window_detector_scores_what_the_points_need(monkeypatch):
-    monkeypatch.setattr(_series, "TRAINING_STEPS", 4)
+    monkeypatch.setattr(_series, "TRAINING_STEPS", 8)  # 256 windows: 2 epochs of 221, 1 of 281
     train = _waves(n=300)
     default = SeriesAnomalyDetector(window=20, random_state=0).fit(train)
     assert default.point_scores_ == "either" and default.estimator_.scoring_ == "combined"
+    # The first fit (refit=False keeps it) saw 221 windows; the refit all 281, for as many steps.
+    assert default.estimator_.epochs == 1
+    assert SeriesAnomalyDetector(window=20, refit=False).fit(train).estimator_.epochs == 2
     errors_only = SeriesAnomalyDetector(window=20, point_scores="reconstruction").fit(train)
     assert errors_only.estimator_.scoring_ == "mse"
     window = SeriesAnomalyDetector(window=20, point_scores="window").fit(train)
@@ -168,12 +171,19 @@ def test_thresholds():
 
 def test_the_threshold_is_set_on_held_out_points():
     train = _waves(n=1000, channels=1)
-    detector = _forest(window=40).fit(train)
+    detector = _forest(window=40, refit=False).fit(train)
     assert detector.calibration_scores_.shape == (200,)  # the last 20%
     # The window detector never saw the held-out points: it is the one fitted on the rest.
     rest = _forest(window=40, calibration_fraction=0).fit(train[:800])
     assert_allclose(detector.score_series(train), rest.score_series(train), rtol=1e-12)
     assert_allclose(detector.calibration_scores_, rest.score_series(train[800:]), rtol=1e-12)
+    # refit=True (the default): the same threshold, then a detector fitted on every point.
+    refitted = _forest(window=40).fit(train)
+    assert refitted.threshold_ == detector.threshold_
+    assert_array_equal(refitted.calibration_scores_, detector.calibration_scores_)
+    whole = _forest(window=40, calibration_fraction=0).fit(train)
+    assert_allclose(refitted.score_series(train), whole.score_series(train), rtol=1e-12)
+    assert not np.allclose(refitted.score_series(train), detector.score_series(train))
     assert _forest(window=40, calibration_fraction=0).fit(train).calibration_scores_.shape == (
         1000,
     )
@@ -254,6 +264,13 @@ def test_bad_input_gets_a_clear_error():
         _forest(window=10).fit([train, train[:, :1]])
 
 
+class _FailsOnAllTheWindows(IsolationForest):
+    def fit(self, X, y=None):
+        if len(X) > 500:  # the refit: 561 windows of 40 in 600 points (441 without the last 20%)
+            raise MemoryError
+        return super().fit(X, y)
+
+
 class _NaNScores(IsolationForest):
     def score_samples(self, X):
         return np.full(len(X), np.nan)
@@ -270,3 +287,8 @@ def test_a_failed_fit_leaves_the_detector_as_it_was():
         k: v for k, v in before.items() if k.endswith("_")
     }
     assert detector.window_ == 40 and detector.threshold_ == before["threshold_"]
+    # A refit that fails, after the state was set from the first fit, restores it too.
+    detector.set_params(estimator=_FailsOnAllTheWindows(random_state=0), window=40)
+    with pytest.raises(MemoryError):
+        detector.fit(train)
+    assert detector.estimator_ is before["estimator_"] and detector.window_ == 40
