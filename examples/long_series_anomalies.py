@@ -2,12 +2,11 @@
 
 sktime ships an excerpt of the MIT-BIH arrhythmia database (7,500 points of one
 ECG lead, labelled per point). ``SeriesAnomalyDetector`` learns the first 3,000
-points (normal heartbeats; the last 600 of them held out from a first fit to
-set the threshold, then all of them learnt), scores every point of the whole
-recording, flags those above the threshold (peaks over threshold), and reports
-the flagged events. The script prints point-wise metrics and saves a figure:
-the series with flagged and true anomalies shaded, and the per-point score
-against the threshold.
+points (normal heartbeats; the last 600 of them held out to fit the
+threshold), scores every point of the whole recording, flags those above the
+threshold (peaks over threshold), and reports the flagged events. The script
+prints point-wise metrics and saves a figure: the series with flagged and true
+anomalies shaded, and the per-point score against the threshold.
 
 The anomaly here is a missed heartbeat: an R peak that does not come. Each of
 its points is easy to reconstruct (a missing peak is easy to rebuild), so the

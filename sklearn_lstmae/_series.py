@@ -89,8 +89,7 @@ class SeriesAnomalyDetector(BaseEstimator):
     a point scores the larger of the two, each put on the scale of its
     calibration scores. A threshold fitted on the scores of calibration
     points, the held-out end of each training series, turns scores into
-    flags; the detector is then fitted again on all the points. Training
-    data is assumed to be mostly normal.
+    flags. Training data is assumed to be mostly normal.
 
     Read more in the README's "Anomalies in long series".
 
@@ -136,6 +135,15 @@ class SeriesAnomalyDetector(BaseEstimator):
         window is its own nearest neighbour), so thresholds set on training
         points flag too much. A series shorter than two windows is all used
         for training. 0: fit and calibrate on all the points.
+    refit : bool, default=False
+        True: after calibration, fit the window detector again on all the
+        training points, the held-out ones included, and keep that one; the
+        scales and the threshold stay those of the first fit. It doubles
+        the fit time. The kept detector has learnt the newest points, which
+        helps where a series drifts, but its scores are not on the scale
+        of the first fit's: the threshold and the balance of
+        ``point_scores="either"`` can be off (see the README). Ignored with
+        ``calibration_fraction=0``.
     threshold : {"pot", "quantile"} or float, default="pot"
         How the calibration scores set ``threshold_``: "pot", peaks over
         threshold (a generalized Pareto tail above their 98% quantile, at
@@ -226,7 +234,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         scoring_stride=None,
         point_scores="auto",
         calibration_fraction=0.2,
-        refit=True,
+        refit=False,
         threshold="pot",
         quantile=0.99,
         risk=1e-3,

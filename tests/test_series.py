@@ -149,9 +149,9 @@ def test_the_default_window_detector_scores_what_the_points_need(monkeypatch):
     train = _waves(n=300)
     default = SeriesAnomalyDetector(window=20, random_state=0).fit(train)
     assert default.point_scores_ == "either" and default.estimator_.scoring_ == "combined"
-    # The first fit (refit=False keeps it) saw 221 windows; the refit all 281, for as many steps.
-    assert default.estimator_.epochs == 1
-    assert SeriesAnomalyDetector(window=20, refit=False).fit(train).estimator_.epochs == 2
+    # The first fit (the default keeps it) saw 221 windows; refit=True all 281, as many steps.
+    assert default.estimator_.epochs == 2
+    assert SeriesAnomalyDetector(window=20, refit=True).fit(train).estimator_.epochs == 1
     errors_only = SeriesAnomalyDetector(window=20, point_scores="reconstruction").fit(train)
     assert errors_only.estimator_.scoring_ == "mse"
     window = SeriesAnomalyDetector(window=20, point_scores="window").fit(train)
@@ -171,14 +171,14 @@ def test_thresholds():
 
 def test_the_threshold_is_set_on_held_out_points():
     train = _waves(n=1000, channels=1)
-    detector = _forest(window=40, refit=False).fit(train)
+    detector = _forest(window=40).fit(train)
     assert detector.calibration_scores_.shape == (200,)  # the last 20%
     # The window detector never saw the held-out points: it is the one fitted on the rest.
     rest = _forest(window=40, calibration_fraction=0).fit(train[:800])
     assert_allclose(detector.score_series(train), rest.score_series(train), rtol=1e-12)
     assert_allclose(detector.calibration_scores_, rest.score_series(train[800:]), rtol=1e-12)
-    # refit=True (the default): the same threshold, then a detector fitted on every point.
-    refitted = _forest(window=40).fit(train)
+    # refit=True: the same threshold, then a detector fitted on every point.
+    refitted = _forest(window=40, refit=True).fit(train)
     assert refitted.threshold_ == detector.threshold_
     assert_array_equal(refitted.calibration_scores_, detector.calibration_scores_)
     whole = _forest(window=40, calibration_fraction=0).fit(train)
@@ -288,7 +288,7 @@ def test_a_failed_fit_leaves_the_detector_as_it_was():
     }
     assert detector.window_ == 40 and detector.threshold_ == before["threshold_"]
     # A refit that fails, after the state was set from the first fit, restores it too.
-    detector.set_params(estimator=_FailsOnAllTheWindows(random_state=0), window=40)
+    detector.set_params(estimator=_FailsOnAllTheWindows(random_state=0), window=40, refit=True)
     with pytest.raises(MemoryError):
         detector.fit(train)
     assert detector.estimator_ is before["estimator_"] and detector.window_ == 40
