@@ -63,6 +63,16 @@ def _training_epochs(n_windows):
     return max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))
 
 
+def _stacked_windows(series, window, stride):
+    """Return the windows of every series, every ``stride`` points: ``(n, window, channels)``."""
+    return np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
+
+
+def _fitted(estimator, windows, three_d):
+    """Fit ``estimator`` on ``windows``, flattened where it does not take 3-D input."""
+    return estimator.fit(windows if three_d else windows.reshape(windows.shape[0], -1))
+
+
 def _default_window_detector(n_windows, random_state, scoring="auto"):
     from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 
@@ -335,7 +345,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         training, calibration = self._split_for_calibration(series, window)
         n_windows = sum(s.shape[0] - window + 1 for s in training)
         stride = self.stride or max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
-        windows = np.concatenate([sliding_windows(s, window, stride=stride) for s in training])
+        windows = _stacked_windows(training, window, stride)
         point_scores = self.point_scores
         if self.estimator is None:
             point_scores = "either" if point_scores == "auto" else point_scores
@@ -356,7 +366,7 @@ class SeriesAnomalyDetector(BaseEstimator):
                 f"{type(estimator).__name__} has none. Use point_scores='window'."
             )
         three_d = get_tags(estimator).input_tags.three_d_array
-        estimator.fit(windows if three_d else windows.reshape(windows.shape[0], -1))
+        _fitted(estimator, windows, three_d)
         # Scoring the training series needs the new state: a failure restores the old one.
         previous = dict(vars(self))
         try:
@@ -375,15 +385,11 @@ class SeriesAnomalyDetector(BaseEstimator):
             if self.refit and self.calibration_fraction > 0:
                 # The final detector learns every training point, the newest too; the
                 # scales and the threshold stay those of unseen points, set above.
-                everything = np.concatenate(
-                    [sliding_windows(s, window, stride=stride) for s in series]
-                )
+                everything = _stacked_windows(series, window, stride)
                 final = clone(estimator)
                 if self.estimator is None:  # its training steps stay about the same
                     final.set_params(epochs=_training_epochs(everything.shape[0]))
-                self.estimator_ = final.fit(
-                    everything if three_d else everything.reshape(everything.shape[0], -1)
-                )
+                self.estimator_ = _fitted(final, everything, three_d)
         except BaseException:
             vars(self).clear()
             vars(self).update(previous)
