@@ -2,6 +2,9 @@
 
 - :class:`NaNMask` turns NaN right padding into a Keras mask;
 - :class:`ReverseTime` flips sequences in time;
+- :class:`MaskedTimePooling` pools outputs over real steps (maximum, share of
+  positive values);
+- :class:`LeadingFeatures` keeps the part of a code that a decoder reads;
 - :class:`FusedLSTM` and :class:`RepeatedInputLSTM` are ``keras.layers.LSTM``
   with the same weights, saved format and results (to float32 rounding), but
   faster off cuDNN: the first runs TensorFlow's fused CPU kernel for a whole
@@ -156,6 +159,85 @@ class ReverseWithinLength(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         """Return ``input_shape`` unchanged."""
         return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class MaskedTimePooling(keras.layers.Layer):
+    """Pool each sequence's real steps over time: maximum or share of positive values.
+
+    ``(batch, time, features)`` to ``(batch, features)``; masked (padded)
+    steps take no part. ``"max"`` passes its gradient to the step that holds
+    each maximum; ``"positive_share"``, the fraction of steps above zero (the
+    PPV of ROCKET), is a count and passes none.
+
+    Parameters
+    ----------
+    statistic : {"max", "positive_share"}
+        What to compute over time.
+    """
+
+    STATISTICS = ("max", "positive_share")
+
+    def __init__(self, statistic, **kwargs):
+        super().__init__(**kwargs)
+        if statistic not in self.STATISTICS:
+            raise ValueError(f"statistic must be one of {self.STATISTICS}; got {statistic!r}.")
+        self.statistic = statistic
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        """Return the statistic of every feature over each sequence's real steps."""
+        ops = keras.ops
+        real = ops.ones(ops.shape(inputs)[:2], "bool") if mask is None else _as_mask(mask)
+        real = ops.expand_dims(real, -1)
+        if self.statistic == "max":
+            lowest = ops.full_like(inputs, -3.0e38)
+            return ops.max(ops.where(real, inputs, lowest), axis=1)
+        real = ops.cast(real, inputs.dtype)
+        positive = ops.cast(ops.greater(inputs, 0), inputs.dtype) * real
+        return ops.sum(positive, axis=1) / ops.maximum(ops.sum(real, axis=1), 1.0)
+
+    def compute_mask(self, inputs, mask=None):
+        """Return None: the time axis, and its mask, are pooled away."""
+        return None
+
+    def compute_output_shape(self, input_shape):
+        """Return ``(batch, features)``."""
+        return (input_shape[0], input_shape[2])
+
+    def get_config(self):
+        """Return the layer's configuration, ``statistic`` included."""
+        return {**super().get_config(), "statistic": self.statistic}
+
+
+@keras.saving.register_keras_serializable(package="sklearn_lstmae")
+class LeadingFeatures(keras.layers.Layer):
+    """Keep the first ``n`` features of ``(batch, features)`` inputs.
+
+    A decoder that takes the whole code but reads only its first part (the
+    rest is read out for downstream models) starts with this layer.
+
+    Parameters
+    ----------
+    n : int
+        How many leading features to keep.
+    """
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, inputs):
+        """Return ``inputs[:, :n]``."""
+        return inputs[:, : self.n]
+
+    def compute_output_shape(self, input_shape):
+        """Return ``(batch, n)``."""
+        return (input_shape[0], self.n)
+
+    def get_config(self):
+        """Return the layer's configuration, ``n`` included."""
+        return {**super().get_config(), "n": self.n}
 
 
 @keras.saving.register_keras_serializable(package="sklearn_lstmae")

@@ -18,17 +18,28 @@ import numpy as np
 
 from sklearn_lstmae._layers import (
     FusedLSTM,
+    LeadingFeatures,
+    MaskedTimePooling,
     NaNMask,
     RepeatedInputLSTM,
     ReverseTime,
     ReverseWithinLength,
 )
 
-__all__ = ["CODES", "build_autoencoder", "build_decoder", "build_encoder", "code_size"]
+__all__ = [
+    "CODES",
+    "build_autoencoder",
+    "build_decoder",
+    "build_encoder",
+    "code_size",
+    "decoded_size",
+]
 
 # What the code holds: the last LSTM's final hidden state, or the final hidden
-# and cell states of every encoder LSTM (and direction), concatenated.
-CODES = ("last_hidden", "all_states", "states_and_means")
+# and cell states of every encoder LSTM (and direction), concatenated, then
+# (optionally) each LSTM's outputs pooled over time. The decoder reads all but
+# the maxima and positive shares of "states_and_pools", a read-out only.
+CODES = ("last_hidden", "all_states", "states_and_means", "states_and_pools")
 
 
 def _seed_stream(seed: int | None):
@@ -86,7 +97,32 @@ def code_size(
         return 2 * directions * sum(units)
     if code == "states_and_means":
         return 3 * directions * sum(units)
+    if code == "states_and_pools":
+        return 5 * directions * sum(units)
     return directions * units[-1]
+
+
+def decoded_size(
+    units: Sequence[int],
+    *,
+    latent_dim: int | None = None,
+    bidirectional: bool = False,
+    code: str = "last_hidden",
+) -> int:
+    """Return how many leading values of each code the decoder reads.
+
+    All of it, but for ``code="states_and_pools"``, whose maxima and positive
+    shares (last) are a read-out the decoder skips.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._networks import decoded_size
+    >>> decoded_size((16, 8), bidirectional=True, code="states_and_pools")
+    144
+    """
+    if code == "states_and_pools":
+        code = "states_and_means"
+    return code_size(units, latent_dim=latent_dim, bidirectional=bidirectional, code=code)
 
 
 def build_encoder(
@@ -128,11 +164,19 @@ def build_encoder(
         whose outputs, realigned in time, are concatenated with the forward
         ones. Its final state summarises the sequence's start, which a forward
         LSTM's final state keeps least of.
-    code : {"last_hidden", "all_states"}, default="last_hidden"
+    code : {"last_hidden", "all_states", "states_and_means", "states_and_pools"}, \
+            default="last_hidden"
         ``"last_hidden"``: the last layer's final hidden state (both
         directions'). ``"all_states"``: the final hidden and cell states of
         every layer and direction, concatenated, as in TimeNet (Malhotra et
-        al., 2017).
+        al., 2017). ``"states_and_means"``: those states, then each layer's
+        outputs averaged over the real steps. ``"states_and_pools"``: the
+        states and means, then each layer's maximum, then each layer's share
+        of positive values of its outputs over the real steps
+        (:class:`~sklearn_lstmae._layers.MaskedTimePooling`), a read-out that
+        :func:`build_autoencoder`'s decoder skips (:func:`decoded_size`); with
+        ``latent_dim``, the bottleneck reads the states and means and the code
+        holds no pools.
     seed : int or None, default=None
         Seed of the weight initializers and dropout masks.
     name : str, default="encoder"
@@ -160,8 +204,8 @@ def build_encoder(
     seeds = _seed_stream(seed)
     inputs = keras.Input(shape=(None, n_channels), name="sequence")
     x = NaNMask(name="nan_mask")(inputs)
-    states, means = [], []
-    pool = code == "states_and_means"
+    states, means, maxima, shares = [], [], [], []
+    pool = code in ("states_and_means", "states_and_pools")
     lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
     for i, n_units in enumerate(units):
         last = i == len(units) - 1
@@ -190,13 +234,18 @@ def build_encoder(
         states.append(layer_states)  # per layer: h, c (forward), then h, c (backward)
         if pool:  # the mean over each sequence's real steps of the layer's outputs
             means.append(keras.layers.GlobalAveragePooling1D(name=f"encoder_mean_{i}")(x))
-    if code in ("all_states", "states_and_means"):
+        if code == "states_and_pools" and latent_dim is None:
+            maxima.append(MaskedTimePooling("max", name=f"encoder_max_{i}")(x))
+            shares.append(MaskedTimePooling("positive_share", name=f"encoder_share_{i}")(x))
+    if code != "last_hidden":
         parts = [state for layer_states in states for state in layer_states] + means
     else:
         parts = states[-1][0::2]  # the final hidden states of the last layer
-    x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
     if latent_dim is not None:
-        x = _dense(latent_dim, seeds, name="bottleneck")(x)
+        x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
+        return keras.Model(inputs, _dense(latent_dim, seeds, name="bottleneck")(x), name=name)
+    parts += maxima + shares
+    x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
     return keras.Model(inputs, x, name=name)
 
 
@@ -210,6 +259,7 @@ def build_decoder(
     dropout: float = 0.0,
     recurrent_dropout: float = 0.0,
     reverse: bool = False,
+    read: int | None = None,
     seed: int | None = None,
     name: str = "decoder",
 ) -> keras.Model:
@@ -241,6 +291,9 @@ def build_decoder(
     reverse : bool, default=False
         Generate the sequence last step first, then flip it back, so the output
         is always in natural time order (Srivastava et al., 2015).
+    read : int or None, default=None
+        Read only the first ``read`` values of each code (the rest is a
+        read-out for downstream models); None reads all.
     seed : int or None, default=None
         Seed of the weight initializers and dropout masks.
     name : str, default="decoder"
@@ -261,7 +314,8 @@ def build_decoder(
     """
     seeds = _seed_stream(seed)
     code = keras.Input(shape=(code_size,), name="code")
-    x = keras.layers.RepeatVector(n_timesteps, name="repeat_code")(code)
+    x = code if read is None or read == code_size else LeadingFeatures(read, name="read")(code)
+    x = keras.layers.RepeatVector(n_timesteps, name="repeat_code")(x)
     for i, n_units in enumerate(units):
         x = _lstm(
             n_units,
@@ -367,6 +421,7 @@ def build_autoencoder(
         **lstm_kwargs,
     )
     width = code_size(units, latent_dim=latent_dim, bidirectional=bidirectional, code=code)
+    read = decoded_size(units, latent_dim=latent_dim, bidirectional=bidirectional, code=code)
     decoder_units = units[::-1]
     reconstruction = build_decoder(
         width,
@@ -374,6 +429,7 @@ def build_autoencoder(
         n_channels,
         units=decoder_units,
         reverse=reverse_reconstruction,
+        read=read,
         seed=next(seeds),
         name="decoder" if future_steps == 0 else "reconstruction_decoder",
         **lstm_kwargs,
@@ -386,6 +442,7 @@ def build_autoencoder(
             future_steps,
             n_channels,
             units=decoder_units,
+            read=read,
             seed=next(seeds),
             name="prediction_decoder",
             **lstm_kwargs,

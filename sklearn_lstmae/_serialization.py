@@ -13,6 +13,8 @@ from __future__ import annotations
 from sklearn_lstmae import _compat
 from sklearn_lstmae._layers import (
     FusedLSTM,
+    LeadingFeatures,
+    MaskedTimePooling,
     NaNMask,
     RepeatedInputLSTM,
     ReverseTime,
@@ -21,7 +23,15 @@ from sklearn_lstmae._layers import (
 
 _CUSTOM_OBJECTS = {
     f"sklearn_lstmae>{layer.__name__}": layer
-    for layer in (FusedLSTM, NaNMask, RepeatedInputLSTM, ReverseTime, ReverseWithinLength)
+    for layer in (
+        FusedLSTM,
+        LeadingFeatures,
+        MaskedTimePooling,
+        NaNMask,
+        RepeatedInputLSTM,
+        ReverseTime,
+        ReverseWithinLength,
+    )
 }
 
 

@@ -43,8 +43,8 @@ class LSTMAutoencoderTransformer(
         code then holds both directions' states. The backward state
         summarises the sequence's start, which a forward LSTM's final state
         keeps least of. The decoders are unchanged.
-    code : {"states_and_means", "all_states", "last_hidden"}, \
-            default="states_and_means"
+    code : {"states_and_pools", "states_and_means", "all_states", "last_hidden"}, \
+            default="states_and_pools"
         What the encoder's code holds (before ``latent_dim``, if set), each
         part for every direction: ``"last_hidden"``, the last encoder LSTM's
         final hidden state (``units[-1]`` values per direction), as in the
@@ -53,8 +53,17 @@ class LSTMAutoencoderTransformer(
         direction), as in TimeNet (Malhotra et al., 2017);
         ``"states_and_means"``, those states and each LSTM's outputs averaged
         over the sequence's real steps (``3 * sum(units)`` per direction):
-        the means summarise the whole sequence, not only its end. The decoder
-        reads the whole code.
+        the means summarise the whole sequence, not only its end;
+        ``"states_and_pools"``, the states and, for each LSTM, the mean, the
+        maximum and the share of positive values of its outputs over the real
+        steps (``5 * sum(units)`` per direction), pooled as ROCKET pools its
+        convolutions (Dempster et al., 2020): they say which patterns occur
+        anywhere in the sequence, and how often. The decoder reads the
+        states and means only: the maxima and shares (the code's last
+        ``2 * sum(units)`` values per direction) are a read-out for downstream
+        models, so training is that of ``"states_and_means"``. With
+        ``latent_dim``, the bottleneck reads the states and means and the
+        code holds no pools.
     standardize : bool, default=False
         Standardize each channel with the mean and standard deviation of the
         training data's real steps (``channel_mean_``, ``channel_scale_``)
@@ -232,8 +241,8 @@ class LSTMAutoencoderTransformer(
     >>> from sklearn_lstmae import LSTMAutoencoderTransformer
     >>> X = np.sin(np.linspace(0, 20, 300)).reshape(30, 10)
     >>> ae = LSTMAutoencoderTransformer(units=8, epochs=2, random_state=0).fit(X)
-    >>> ae.transform(X).shape  # final h, c and mean output, both directions: 3 x 2 x 8
-    (30, 48)
+    >>> ae.transform(X).shape  # final h and c, mean, max, positive share; 2 directions
+    (30, 80)
     >>> ae.inverse_transform(ae.transform(X)).shape
     (30, 10)
     >>> composite = LSTMAutoencoderTransformer(
@@ -259,7 +268,8 @@ class LSTMAutoencoderTransformer(
         Returns
         -------
         Z : ndarray of shape (n_samples, code_size), dtype float32
-            The codes; ``code_size`` is ``latent_dim`` or the last of ``units``.
+            The codes; ``code_size`` is ``latent_dim`` if set, else what ``code``
+            says.
             Padding never changes a code: the encoder's state after a
             sequence's last real step is its code.
         """

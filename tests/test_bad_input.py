@@ -64,7 +64,8 @@ def test_wrong_length_or_channels_are_named(fitted, data, method):
 
 def test_wrong_codes_at_inverse_transform(fitted, data):
     Z = fitted.transform(data)
-    with pytest.raises(ValueError, match="Z has 3 columns, but the encoder's code has 24"):
+    message = f"Z has 3 columns, but the encoder's code has {Z.shape[1]}"
+    with pytest.raises(ValueError, match=message):
         fitted.inverse_transform(Z[:, :3])
     with pytest.raises(ValueError, match="NaN"):
         fitted.inverse_transform(_with(Z, (0, 0), np.nan))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-from sklearn_lstmae._layers import ReverseWithinLength
-from sklearn_lstmae._networks import build_encoder, code_size
+from sklearn_lstmae._layers import LeadingFeatures, MaskedTimePooling, ReverseWithinLength
+from sklearn_lstmae._networks import build_encoder, code_size, decoded_size
 from tests.conftest import nan_padded
 from tests.settings import FAST
 
@@ -30,9 +30,24 @@ def test_reverse_within_length_keeps_padding_on_the_right():
     np.testing.assert_array_equal(unmasked, x[:, ::-1])
 
 
+def test_masked_time_pooling_ignores_padded_steps():
+    x = np.array([[[1.0, -2.0], [3.0, -1.0], [-5.0, 4.0], [9.0, 9.0]]], dtype="float32")
+    mask = np.array([[True, True, True, False]])
+    maximum = keras.ops.convert_to_numpy(MaskedTimePooling("max")(x, mask=mask))
+    share = keras.ops.convert_to_numpy(MaskedTimePooling("positive_share")(x, mask=mask))
+    np.testing.assert_allclose(maximum, [[3.0, 4.0]])
+    np.testing.assert_allclose(share, [[2 / 3, 1 / 3]])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(MaskedTimePooling("max")(x)), [[9, 9]])
+    assert MaskedTimePooling.from_config(MaskedTimePooling("max").get_config()).statistic == "max"
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        MaskedTimePooling("min")
+
+
 # ----------------------------------------------------------------- the code
 @pytest.mark.parametrize("bidirectional", [False, True])
-@pytest.mark.parametrize("code", ["last_hidden", "all_states", "states_and_means"])
+@pytest.mark.parametrize(
+    "code", ["last_hidden", "all_states", "states_and_means", "states_and_pools"]
+)
 def test_code_size_matches_the_encoder(bidirectional, code):
     units = (6, 4)
     encoder = build_encoder(2, units=units, bidirectional=bidirectional, code=code, seed=0)
@@ -47,6 +62,8 @@ def test_code_size_matches_the_encoder(bidirectional, code):
             (True, "all_states"): 40,
             (False, "states_and_means"): 30,
             (True, "states_and_means"): 60,
+            (False, "states_and_pools"): 50,
+            (True, "states_and_pools"): 100,
         }[(bidirectional, code)]
     )
 
@@ -87,6 +104,7 @@ def test_backward_direction_reads_the_sequence_start(italy_power):
         dict(bidirectional=True, code="last_hidden"),
         dict(bidirectional=False, code="all_states"),
         dict(bidirectional=True, code="states_and_means"),
+        dict(bidirectional=True, code="states_and_pools"),
     ],
 )
 def test_padding_never_changes_a_code(japanese_vowels, params):
@@ -203,3 +221,61 @@ def test_detector_scores_in_original_units_with_standardize(italy_power):
     errors = detector.reconstruction_error(X)
     np.testing.assert_allclose(-detector.score_samples(X), errors.mean(axis=1), rtol=1e-6)
     np.testing.assert_allclose(errors, np.square(detector.reconstruct(X) - X), rtol=1e-4, atol=1e-6)
+
+
+def test_pools_are_the_mean_max_and_positive_share_over_real_steps(italy_power):
+    """A one-layer forward encoder's pools: mean, max, positive share of its outputs."""
+    X = italy_power[0][:6, :10]
+    ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="states_and_pools").fit(X)
+    lstm = ae.encoder_.get_layer("encoder_lstm_0")
+    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
+    plain.build((None, None, 1))
+    plain.set_weights(lstm.get_weights())
+    outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
+    units = FAST["units"]
+    for codes, steps in [
+        (ae.transform(X), outputs),
+        (ae.transform([x[:7] for x in X]), outputs[:, :7]),
+    ]:
+        mean, maximum, share = np.split(codes[:, 2 * units :], 3, axis=1)
+        np.testing.assert_allclose(mean, steps.mean(axis=1), atol=1e-5)
+        np.testing.assert_allclose(maximum, steps.max(axis=1), atol=1e-5)
+        np.testing.assert_allclose(share, (steps > 0).mean(axis=1), atol=1e-6)
+
+
+def test_decoder_skips_the_pools(italy_power):
+    """With the pools as a read-out, the network trains exactly as with states and means."""
+    X = italy_power[0][:12]
+    means = LSTMAutoencoderTransformer(**FAST, code="states_and_means").fit(X)
+    pools = LSTMAutoencoderTransformer(**FAST, code="states_and_pools").fit(X)
+    assert pools.history_["loss"] == means.history_["loss"]
+    np.testing.assert_array_equal(pools.reconstruct(X), means.reconstruct(X))
+    codes = pools.transform(X)
+    np.testing.assert_array_equal(codes[:, : means.transform(X).shape[1]], means.transform(X))
+    changed = codes.copy()
+    changed[:, means.transform(X).shape[1] :] = 0.0  # the pools: the decoder never reads them
+    np.testing.assert_array_equal(pools.inverse_transform(changed), pools.inverse_transform(codes))
+
+
+def test_bottleneck_reads_states_and_means_only(italy_power):
+    X = italy_power[0][:12]
+    ae = LSTMAutoencoderTransformer(**FAST, code="states_and_pools", latent_dim=3).fit(X)
+    assert ae.transform(X).shape == (12, 3)
+    assert code_size((4,), latent_dim=3, code="states_and_pools") == 3
+    assert decoded_size((4,), latent_dim=3, code="states_and_pools") == 3
+    assert not any(isinstance(layer, MaskedTimePooling) for layer in ae.encoder_.layers)
+
+
+def test_leading_features_keeps_the_first_columns():
+    x = np.arange(12, dtype="float32").reshape(2, 6)
+    layer = LeadingFeatures(4)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(x)), x[:, :4])
+    assert LeadingFeatures.from_config(layer.get_config()).n == 4
+
+
+def test_pooled_code_survives_pickling(italy_power):
+    X = italy_power[0][:12]
+    ae = LSTMAutoencoderTransformer(**FAST, code="states_and_pools").fit(X)
+    restored = pickle.loads(pickle.dumps(ae))
+    np.testing.assert_array_equal(restored.transform(X), ae.transform(X))
+    assert np.isfinite(ae.history_["loss"]).all()

@@ -23,7 +23,8 @@ def test_scores_are_minus_the_mean_distance_to_the_nearest_training_codes():
     X = _data()
     detector = LSTMAutoencoderOutlierDetector(**SMALL, n_neighbors=3).fit(X)
     assert detector.scoring_ == "knn" and not hasattr(detector, "error_covariance_")
-    twin = LSTMAutoencoderTransformer(**{k: v for k, v in SMALL.items() if k != "scoring"})
+    params = {k: v for k, v in SMALL.items() if k != "scoring"}
+    twin = LSTMAutoencoderTransformer(**params, code=detector.code)
     codes = twin.fit(X).transform(X[:5]).astype(np.float64)  # the same network: same seed
     standardized = (codes - detector.code_mean_) / detector.code_scale_
     distances = np.linalg.norm(standardized[:, None] - detector.training_codes_[None], axis=2)
