@@ -129,24 +129,6 @@ def test_new_options_pickle_and_reproduce(basic_motions):
     np.testing.assert_array_equal(restored.forecast(X[:, :27]), ae.forecast(X[:, :27]))
 
 
-def test_means_are_the_average_output_over_real_steps(italy_power):
-    """A one-layer forward encoder's mean part is the mean of its outputs over time."""
-    X = italy_power[0][:6, :10]
-    ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="states_and_means").fit(X)
-    lstm = ae.encoder_.get_layer("encoder_lstm_0")
-    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
-    plain.build((None, None, 1))
-    plain.set_weights(lstm.get_weights())
-    outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
-    units = FAST["units"]
-    np.testing.assert_allclose(ae.transform(X)[:, 2 * units :], outputs.mean(axis=1), atol=1e-5)
-    # Padding: the mean of a shorter sequence is over its own steps only.
-    short = [x[:7] for x in X]
-    np.testing.assert_allclose(
-        ae.transform(short)[:, 2 * units :], outputs[:, :7].mean(axis=1), atol=1e-5
-    )
-
-
 def test_bad_code_is_rejected_before_anything_changes(italy_power):
     ae = LSTMAutoencoderTransformer(**FAST, code="everything")
     with pytest.raises(ValueError, match="'code' parameter.*'all_states'"):
@@ -223,24 +205,29 @@ def test_detector_scores_in_original_units_with_standardize(italy_power):
     np.testing.assert_allclose(errors, np.square(detector.reconstruct(X) - X), rtol=1e-4, atol=1e-6)
 
 
-def test_pools_are_the_mean_max_and_positive_share_over_real_steps(italy_power):
-    """A one-layer forward encoder's pools: mean, max, positive share of its outputs."""
+POOLS = {
+    "states_and_means": [np.mean],
+    "states_and_pools": [np.mean, np.max, lambda steps, axis: (steps > 0).mean(axis=axis)],
+}
+
+
+@pytest.mark.parametrize("code", list(POOLS))
+def test_pools_are_statistics_of_the_outputs_over_real_steps(italy_power, code):
+    """A one-layer forward encoder's pools: mean (and max, positive share) of its outputs."""
     X = italy_power[0][:6, :10]
-    ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="states_and_pools").fit(X)
-    lstm = ae.encoder_.get_layer("encoder_lstm_0")
+    ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code=code).fit(X)
     plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
     plain.build((None, None, 1))
-    plain.set_weights(lstm.get_weights())
+    plain.set_weights(ae.encoder_.get_layer("encoder_lstm_0").get_weights())
     outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
-    units = FAST["units"]
+    # Padding: a shorter sequence is pooled over its own steps only.
     for codes, steps in [
         (ae.transform(X), outputs),
         (ae.transform([x[:7] for x in X]), outputs[:, :7]),
     ]:
-        mean, maximum, share = np.split(codes[:, 2 * units :], 3, axis=1)
-        np.testing.assert_allclose(mean, steps.mean(axis=1), atol=1e-5)
-        np.testing.assert_allclose(maximum, steps.max(axis=1), atol=1e-5)
-        np.testing.assert_allclose(share, (steps > 0).mean(axis=1), atol=1e-6)
+        pools = np.split(codes[:, 2 * FAST["units"] :], len(POOLS[code]), axis=1)
+        for pooled, statistic in zip(pools, POOLS[code], strict=True):
+            np.testing.assert_allclose(pooled, statistic(steps, axis=1), atol=1e-5)
 
 
 def test_decoder_skips_the_pools(italy_power):
