@@ -33,7 +33,7 @@ def _decodable(fitted, sequences):
 def test_list_and_nan_padded_forms_give_the_same_features(fitted, vowels):
     X_test = _decodable(fitted, vowels[2])
     codes = fitted.transform(X_test)
-    assert codes.shape == (len(X_test), 3 * 2 * 16)  # states and means, both directions
+    assert codes.shape == (len(X_test), 5 * 2 * 16)  # h, c and three pools, both directions
     np.testing.assert_allclose(
         fitted.transform(nan_padded(X_test, fitted.n_timesteps_)), codes, rtol=1e-5, atol=1e-6
     )
