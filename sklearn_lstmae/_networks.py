@@ -241,11 +241,10 @@ def build_encoder(
         parts = [state for layer_states in states for state in layer_states] + means
     else:
         parts = states[-1][0::2]  # the final hidden states of the last layer
-    if latent_dim is not None:
-        x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
-        return keras.Model(inputs, _dense(latent_dim, seeds, name="bottleneck")(x), name=name)
-    parts += maxima + shares
+    parts += maxima + shares  # none with a bottleneck: it reads the states and means
     x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
+    if latent_dim is not None:
+        x = _dense(latent_dim, seeds, name="bottleneck")(x)
     return keras.Model(inputs, x, name=name)
 
 
