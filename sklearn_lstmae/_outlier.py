@@ -128,7 +128,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         summarises the sequence's start, which a forward LSTM's final state
         keeps least of. The decoders are unchanged.
     code : {"states_and_means", "states_and_pools", "all_states", "last_hidden"}, \
-            default="states_and_means"
+            default="states_and_pools"
         What the encoder's code holds (before ``latent_dim``, if set), each
         part for every direction: ``"last_hidden"``, the last encoder LSTM's
         final hidden state (``units[-1]`` values per direction), as in the
@@ -326,7 +326,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         n_neighbors=5,
         latent_dim=None,
         bidirectional=True,
-        code="states_and_means",
+        code="states_and_pools",
         standardize=False,
         activation="tanh",
         future_steps=0,
