@@ -78,6 +78,7 @@ def _default_window_detector(n_windows, random_state, scoring="auto"):
 
     return LSTMAutoencoderOutlierDetector(
         units=32,
+        code="states_and_means",
         epochs=_training_epochs(n_windows),
         batch_size=BATCH_SIZE,
         standardize=True,
@@ -108,7 +109,8 @@ class SeriesAnomalyDetector(BaseEstimator):
     estimator : estimator with ``fit`` and ``score_samples``, default=None
         The window-level detector, cloned in ``fit``. None: an
         :class:`LSTMAutoencoderOutlierDetector` (32 units,
-        ``standardize=True``, its default ``scoring``, or ``"mse"`` for
+        ``standardize=True``, ``code="states_and_means"``, its default
+        ``scoring``, or ``"mse"`` for
         ``point_scores="reconstruction"``) trained for about 1,500
         mini-batch steps of 32 windows: many epochs on a short series, few
         on a long one. A detector that does not take 3-D input (e.g.
@@ -137,6 +139,14 @@ class SeriesAnomalyDetector(BaseEstimator):
         it).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
+    center_windows : bool, default=True
+        Subtract each window's mean (per channel) before the window detector
+        sees it, in training and in scoring, so that windows are compared by
+        their shape and not by their level. A series that drifts (a trend, a
+        wandering baseline) then keeps looking like its training stretch. A
+        shift of level shows only in the windows that straddle it, not in
+        those after it: where the level itself matters (a value out of its
+        normal range for good), pass False.
     calibration_fraction : float in [0, 1), default=0.2
         The share of each training series, at its end, held out from the
         window detector: its points' scores (the calibration scores) set the
@@ -228,6 +238,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         "scoring_stride": [Interval(Integral, 1, None, closed="left"), None],
         "point_scores": [StrOptions({"auto", "either", "reconstruction", "window"})],
         "threshold": [StrOptions({"pot", "quantile"}), Real],
+        "center_windows": ["boolean"],
         "calibration_fraction": [Interval(Real, 0, 1, closed="left")],
         "refit": ["boolean"],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
@@ -243,6 +254,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         stride=None,
         scoring_stride=None,
         point_scores="auto",
+        center_windows=True,
         calibration_fraction=0.2,
         refit=False,
         threshold="pot",
@@ -255,6 +267,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         self.stride = stride
         self.scoring_stride = scoring_stride
         self.point_scores = point_scores
+        self.center_windows = center_windows
         self.calibration_fraction = calibration_fraction
         self.refit = refit
         self.threshold = threshold
@@ -345,7 +358,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         training, calibration = self._split_for_calibration(series, window)
         n_windows = sum(s.shape[0] - window + 1 for s in training)
         stride = self.stride or max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
-        windows = _stacked_windows(training, window, stride)
+        windows = self._centered(_stacked_windows(training, window, stride))
         point_scores = self.point_scores
         if self.estimator is None:
             point_scores = "either" if point_scores == "auto" else point_scores
@@ -385,7 +398,7 @@ class SeriesAnomalyDetector(BaseEstimator):
             if self.refit and self.calibration_fraction > 0:
                 # The final detector learns every training point, the newest too; the
                 # scales and the threshold stay those of unseen points, set above.
-                everything = _stacked_windows(series, window, stride)
+                everything = self._centered(_stacked_windows(series, window, stride))
                 final = clone(estimator)
                 if self.estimator is None:  # its training steps stay about the same
                     final.set_params(epochs=_training_epochs(everything.shape[0]))
@@ -433,12 +446,19 @@ class SeriesAnomalyDetector(BaseEstimator):
         return float(self.threshold)
 
     # ------------------------------------------------------------ scoring
+    def _centered(self, windows):
+        """``windows`` less each one's per-channel mean, with ``center_windows``."""
+        if not self.center_windows:
+            return windows
+        return windows - windows.mean(axis=1, keepdims=True, dtype=np.float64).astype(np.float32)
+
     def _window_values(self, windows):
         """Per window and step, the values a point averages: ``(n, window, k)``.
 
         The squared errors of every channel (``k = n_channels_``), the window's
         anomaly score (``k = 1``), or both, the score last.
         """
+        windows = self._centered(windows)
         if self.point_scores_ == "either" and hasattr(self.estimator_, "_score_samples_and_errors"):
             # The library's detector: both from one pass of the network, not two.
             scores, errors = self.estimator_._score_samples_and_errors(windows)

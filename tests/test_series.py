@@ -88,6 +88,25 @@ def test_streaming_equals_scoring_the_whole_series(scoring_stride, point_scores)
         stream.finish()
 
 
+def test_centered_windows_ignore_the_level():
+    train, test = _waves(n=900), _waves(n=500, seed=1)
+    level = np.array([4.0, -2.5], np.float32)
+    centered = SeriesAnomalyDetector(TINY_LSTM, window=24, center_windows=True, random_state=0)
+    scores = centered.fit(train).score_series(test)
+    # A shifted level, in training or in scoring, changes nothing but rounding.
+    assert_allclose(centered.score_series(test + level), scores, rtol=1e-3, atol=1e-4)
+    shifted = SeriesAnomalyDetector(TINY_LSTM, window=24, center_windows=True, random_state=0)
+    assert_allclose(shifted.fit(train + level).score_series(test), scores, rtol=1e-3, atol=1e-4)
+    assert_allclose(shifted.calibration_scores_, centered.calibration_scores_, rtol=1e-3, atol=1e-4)
+    # Without centering the level is part of what the detector learns.
+    plain = SeriesAnomalyDetector(TINY_LSTM, window=24, center_windows=False, random_state=0)
+    plain.fit(train)
+    assert np.median(plain.score_series(test + level)) > 10 * np.median(plain.score_series(test))
+    stream = centered.stream()
+    parts = [stream.update(test[:130]), stream.update(test[130:])]
+    assert_allclose(np.concatenate([*parts, stream.finish()]), scores, rtol=1e-5, atol=1e-7)
+
+
 def test_long_series_are_scored_in_chunks_with_the_same_result(monkeypatch):
     detector = _forest(window=30, scoring_stride=4).fit(_waves(n=900))
     series = _waves(n=2000, seed=2)
@@ -134,11 +153,14 @@ def test_either_is_the_larger_rescaled_score():
         scaled.append((fitted[part].score_series(test) - median) / (high - median))
     scores = either.score_series(test)
     assert_allclose(scores, np.maximum(*scaled), rtol=1e-5, atol=1e-6)
-    # One pass of the library's detector gives what its two public methods give.
+    # One pass of the library's detector gives what its two public methods give, on the
+    # centered windows (center_windows=True, the default).
     windows = sliding_windows(test, 20)
     values = either._window_values(windows)
-    assert_allclose(values[..., :2], either.estimator_.reconstruction_error(windows), rtol=1e-6)
-    assert_allclose(values[:, 0, 2], -either.estimator_.score_samples(windows), rtol=1e-6)
+    centered = windows - windows.mean(axis=1, keepdims=True)
+    errors = either.estimator_.reconstruction_error(centered)
+    assert_allclose(values[..., :2], errors, rtol=1e-4, atol=1e-6)
+    assert_allclose(values[:, 0, 2], -either.estimator_.score_samples(centered), rtol=1e-4)
     channels = either.score_channels(test)  # the reconstruction part, per channel
     assert_allclose(channels, fitted["reconstruction"].score_channels(test), rtol=1e-5)
     assert channels[200:205].argmax(axis=1).tolist() == [1] * 5
