@@ -31,6 +31,9 @@ import zipfile
 import numpy as np
 
 FORMAT = 1
+# Parameters added after a class was first saved, with the value that behaves as the files
+# written before them did (a missing parameter must not take a newer default).
+_VALUES_BEFORE_ADDED = {"SeriesAnomalyDetector": {"center_windows": False}}
 _METADATA, _ARRAYS = "metadata.json", "arrays.npz"
 _MODEL_NAME = re.compile(r"model(-[1-9][0-9]*)?\.keras")
 
@@ -141,7 +144,8 @@ class _Decoder:
         if cls is None:
             raise ValueError(f"the archive holds an unknown estimator {fields.get('estimator')!r}")
         try:
-            estimator = cls(**self(fields["params"]))
+            params = {**_VALUES_BEFORE_ADDED.get(cls.__name__, {}), **self(fields["params"])}
+            estimator = cls(**params)
         except TypeError as error:
             raise ValueError(
                 f"the archive's parameters do not fit {cls.__name__}: {error}"

@@ -263,6 +263,13 @@ def test_a_series_detector_round_trips_with_its_window_detector(tmp_path):
     np.testing.assert_array_equal(loaded.score_series(series), detector.score_series(series))
     assert loaded.threshold_ == detector.threshold_
     assert isinstance(loaded.estimator, LSTMAutoencoderOutlierDetector)
+    # A file written before center_windows existed scores as it did then: uncentered.
+    uncentered = SeriesAnomalyDetector(window_detector, window=20, center_windows=False)
+    data = _saved(uncentered.fit(series))
+    del_center = _metadata_changed(data, lambda m: m["params"].pop("center_windows"))
+    older = sklearn_lstmae.load(io.BytesIO(del_center))
+    assert older.center_windows is False
+    np.testing.assert_array_equal(older.score_series(series), uncentered.score_series(series))
     forest = SeriesAnomalyDetector(IsolationForest(), window=20).fit(series)
     with pytest.raises(TypeError, match="skops"):
         forest.save(tmp_path / "forest.lstmae")
