@@ -129,25 +129,10 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         keeps least of. The decoders are unchanged.
     code : {"states_and_means", "states_and_pools", "all_states", "last_hidden"}, \
             default="states_and_pools"
-        What the encoder's code holds (before ``latent_dim``, if set), each
-        part for every direction: ``"last_hidden"``, the last encoder LSTM's
-        final hidden state (``units[-1]`` values per direction), as in the
-        classic LSTM autoencoder; ``"all_states"``, the final hidden and cell
-        states of every encoder LSTM, concatenated (``2 * sum(units)`` per
-        direction), as in TimeNet (Malhotra et al., 2017);
-        ``"states_and_means"``, those states and each LSTM's outputs averaged
-        over the sequence's real steps (``3 * sum(units)`` per direction):
-        the means summarise the whole sequence, not only its end;
-        ``"states_and_pools"``, the states and, for each LSTM, the mean, the
-        maximum and the share of positive values of its outputs over the real
-        steps (``5 * sum(units)`` per direction), pooled as ROCKET pools its
-        convolutions (Dempster et al., 2020): they say which patterns occur
-        anywhere in the sequence, and how often. The decoder reads the
-        states and means only: the maxima and shares (the code's last
-        ``2 * sum(units)`` values per direction) are a read-out for downstream
-        models, so training is that of ``"states_and_means"``. With
-        ``latent_dim``, the bottleneck reads the states and means and the
-        code holds no pools.
+        What the encoder's code holds, as in
+        :class:`~sklearn_lstmae.LSTMAutoencoderTransformer` (see its ``code``).
+        The k-NN part of ``scoring="knn"`` and ``"combined"`` reads the whole
+        code, the pooled read-outs of ``"states_and_pools"`` included.
     standardize : bool, default=False
         Standardize each channel with the mean and standard deviation of the
         training data's real steps (``channel_mean_``, ``channel_scale_``)
