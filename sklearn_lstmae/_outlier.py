@@ -116,9 +116,12 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         ``contamination`` fraction of the training data. Beyond 2,000
         training sequences a uniform sample of their codes serves as the
         neighbours.
-    n_neighbors : int, default=5
+    n_neighbors : int, default=2
         Neighbours for ``scoring="knn"`` and ``"combined"`` (at most the
-        training sequences minus one).
+        training sequences minus one). Few neighbours keep the density
+        local, which suits the small training sets of one-class problems;
+        more of them make the score robust to a few outliers among the
+        training sequences.
     latent_dim : int, default=None
         Width of an optional Dense bottleneck after the encoder.
     bidirectional : bool, default=True
@@ -308,7 +311,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         *,
         contamination="auto",
         scoring="auto",
-        n_neighbors=5,
+        n_neighbors=2,
         latent_dim=None,
         bidirectional=True,
         code="states_and_pools",

@@ -79,6 +79,7 @@ def _default_window_detector(n_windows, random_state, scoring="auto"):
     return LSTMAutoencoderOutlierDetector(
         units=32,
         code="states_and_means",
+        n_neighbors=5,
         epochs=_training_epochs(n_windows),
         batch_size=BATCH_SIZE,
         standardize=True,
@@ -109,8 +110,8 @@ class SeriesAnomalyDetector(BaseEstimator):
     estimator : estimator with ``fit`` and ``score_samples``, default=None
         The window-level detector, cloned in ``fit``. None: an
         :class:`LSTMAutoencoderOutlierDetector` (32 units,
-        ``standardize=True``, ``code="states_and_means"``, its default
-        ``scoring``, or ``"mse"`` for
+        ``standardize=True``, ``code="states_and_means"``,
+        ``n_neighbors=5``, its default ``scoring``, or ``"mse"`` for
         ``point_scores="reconstruction"``) trained for about 1,500
         mini-batch steps of 32 windows: many epochs on a short series, few
         on a long one. A detector that does not take 3-D input (e.g.

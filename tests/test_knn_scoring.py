@@ -122,10 +122,10 @@ def test_a_sample_of_training_codes_bounds_the_neighbours(scoring, monkeypatch):
     assert_array_equal(again.training_codes_, detector.training_codes_)  # seeded sample
     scores = detector.score_samples(X)
     assert np.isfinite(scores).all()
-    # Each score is the mean distance to the 5 nearest of the 25 kept codes.
+    # Each score is the mean distance to the n_neighbors nearest of the 25 kept codes.
     codes = detector._raw_codes(detector._check_fitted_sequences(X, 0)) - detector.code_mean_
     codes /= detector.code_scale_
     distances = np.linalg.norm(codes[:, None] - detector.training_codes_[None], axis=2)
-    knn = np.sort(distances, axis=1)[:, :5].mean(axis=1)
+    knn = np.sort(distances, axis=1)[:, : detector.n_neighbors].mean(axis=1)
     if scoring == "knn":
         assert_allclose(scores, -knn, rtol=1e-10)

@@ -171,6 +171,8 @@ def test_the_default_window_detector_scores_what_the_points_need(monkeypatch):
     train = _waves(n=300)
     default = SeriesAnomalyDetector(window=20, random_state=0).fit(train)
     assert default.point_scores_ == "either" and default.estimator_.scoring_ == "combined"
+    # The settings its window scores were chosen with, whatever the detector's own defaults.
+    assert default.estimator_.code == "states_and_means" and default.estimator_.n_neighbors == 5
     # The first fit (the default keeps it) saw 221 windows; refit=True all 281, as many steps.
     assert default.estimator_.epochs == 2
     assert SeriesAnomalyDetector(window=20, refit=True).fit(train).estimator_.epochs == 1
