@@ -4,8 +4,9 @@ GunPoint (sktime ships it; nothing is downloaded): 50 training and 150 test
 recordings of a hand's x-position, 150 steps each, two classes (a gun drawn,
 or a finger pointed). The autoencoder learns, without labels, to compress
 each recording into one code vector (its defaults: a bidirectional LSTM
-encoder whose code holds its final states and its outputs averaged over
-time); a logistic regression then classifies the codes.
+encoder whose code holds its final states and, pooled over time, the mean,
+maximum and share of positive values of its outputs); a logistic
+regression then classifies the codes.
 
 Baselines, on the same split: the same logistic regression on the raw 150
 values, and 1-nearest-neighbour (Euclidean distance), the classic baseline
