@@ -244,7 +244,9 @@ def test_a_file_saved_on_tensorflow_loads_on_jax(italy_power, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["backend"] == "jax"
-    np.testing.assert_allclose(report["scores"], detector.score_samples(X), rtol=1e-4)
+    # Combined scores are logs of distances: an absolute tolerance on them is a relative one
+    # on the distances (float32 networks differ between backends in the last digits).
+    np.testing.assert_allclose(report["scores"], detector.score_samples(X), rtol=1e-4, atol=1e-4)
     np.testing.assert_array_equal(report["predictions"], detector.predict(X))
 
 
