@@ -106,7 +106,17 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         "units": [_Interval(Integral, 1, MAX_WIDTH, closed="both"), tuple, list],
         "latent_dim": [_Interval(Integral, 1, MAX_WIDTH, closed="both"), None],
         "bidirectional": ["boolean"],
-        "code": [StrOptions({"last_hidden", "all_states", "states_and_means", "states_and_pools"})],
+        "code": [
+            StrOptions(
+                {
+                    "last_hidden",
+                    "all_states",
+                    "states_and_means",
+                    "states_and_pools",
+                    "states_pools_and_segments",
+                }
+            )
+        ],
         "standardize": ["boolean"],
         "activation": [str],
         "future_steps": [_Interval(Integral, 0, None, closed="left")],

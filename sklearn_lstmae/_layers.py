@@ -3,7 +3,7 @@
 - :class:`NaNMask` turns NaN right padding into a Keras mask;
 - :class:`ReverseTime` flips sequences in time;
 - :class:`MaskedTimePooling` pools outputs over real steps (maximum, share of
-  positive values);
+  positive values, means over stretches of time);
 - :class:`LeadingFeatures` keeps the part of a code that a decoder reads;
 - :class:`FusedLSTM` and :class:`RepeatedInputLSTM` are ``keras.layers.LSTM``
   with the same weights, saved format and results (to float32 rounding), but
@@ -163,32 +163,42 @@ class ReverseWithinLength(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="sklearn_lstmae")
 class MaskedTimePooling(keras.layers.Layer):
-    """Pool each sequence's real steps over time: maximum or share of positive values.
+    """Pool each sequence's real steps over time: maximum, share of positives, segment means.
 
-    ``(batch, time, features)`` to ``(batch, features)``; masked (padded)
-    steps take no part. ``"max"`` passes its gradient to the step that holds
-    each maximum; ``"positive_share"``, the fraction of steps above zero (the
-    PPV of ROCKET), is a count and passes none.
+    ``(batch, time, features)`` to ``(batch, features)`` (``"segment_means"``:
+    ``(batch, segments * features)``); masked (padded) steps take no part.
+    ``"max"`` passes its gradient to the step that holds each maximum;
+    ``"positive_share"``, the fraction of steps above zero (the PPV of
+    ROCKET), is a count and passes none. ``"segment_means"`` cuts each
+    sequence's real steps into ``segments`` stretches of (nearly) equal length
+    and averages every feature over each, so the code keeps *when* an output
+    was high; segment by segment, a sequence shorter than ``segments`` steps
+    gets zeros for the stretches that hold no step.
 
     Parameters
     ----------
-    statistic : {"max", "positive_share"}
+    statistic : {"max", "positive_share", "segment_means"}
         What to compute over time.
+    segments : int, default=8
+        Stretches of ``"segment_means"``.
     """
 
-    STATISTICS = ("max", "positive_share")
+    STATISTICS = ("max", "positive_share", "segment_means")
 
-    def __init__(self, statistic, **kwargs):
+    def __init__(self, statistic, segments=8, **kwargs):
         super().__init__(**kwargs)
         if statistic not in self.STATISTICS:
             raise ValueError(f"statistic must be one of {self.STATISTICS}; got {statistic!r}.")
         self.statistic = statistic
+        self.segments = int(segments)
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
         """Return the statistic of every feature over each sequence's real steps."""
         ops = keras.ops
         real = ops.ones(ops.shape(inputs)[:2], "bool") if mask is None else _as_mask(mask)
+        if self.statistic == "segment_means":
+            return self._segment_means(inputs, ops.cast(real, inputs.dtype))
         real = ops.expand_dims(real, -1)
         if self.statistic == "max":
             lowest = ops.full_like(inputs, -3.0e38)
@@ -197,17 +207,32 @@ class MaskedTimePooling(keras.layers.Layer):
         positive = ops.cast(ops.greater(inputs, 0), inputs.dtype) * real
         return ops.sum(positive, axis=1) / ops.maximum(ops.sum(real, axis=1), 1.0)
 
+    def _segment_means(self, inputs, real):
+        """Means of every feature over ``segments`` stretches of each sequence's real steps."""
+        ops = keras.ops
+        lengths = ops.sum(real, axis=1, keepdims=True)  # (batch, 1)
+        steps = ops.cast(ops.arange(ops.shape(inputs)[1]), inputs.dtype)[None]  # (1, time)
+        # Step t of a sequence of L real steps lies in stretch floor(t * segments / L).
+        stretch = ops.floor(steps * self.segments / ops.maximum(lengths, 1.0))
+        stretch = ops.cast(ops.minimum(stretch, self.segments - 1), "int32")
+        weights = ops.one_hot(stretch, self.segments, dtype=inputs.dtype) * real[..., None]
+        sums = ops.einsum("btf,bts->bsf", inputs, weights)
+        means = sums / ops.maximum(ops.sum(weights, axis=1), 1.0)[..., None]
+        return ops.reshape(means, (-1, self.segments * inputs.shape[-1]))
+
     def compute_mask(self, inputs, mask=None):
         """Return None: the time axis, and its mask, are pooled away."""
         return None
 
     def compute_output_shape(self, input_shape):
-        """Return ``(batch, features)``."""
+        """Return ``(batch, features)`` (``segments`` times that for segment means)."""
+        if self.statistic == "segment_means":
+            return (input_shape[0], self.segments * input_shape[2])
         return (input_shape[0], input_shape[2])
 
     def get_config(self):
-        """Return the layer's configuration, ``statistic`` included."""
-        return {**super().get_config(), "statistic": self.statistic}
+        """Return the layer's configuration, ``statistic`` and ``segments`` included."""
+        return {**super().get_config(), "statistic": self.statistic, "segments": self.segments}
 
 
 @keras.saving.register_keras_serializable(package="sklearn_lstmae")

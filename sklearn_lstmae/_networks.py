@@ -38,8 +38,17 @@ __all__ = [
 # What the code holds: the last LSTM's final hidden state, or the final hidden
 # and cell states of every encoder LSTM (and direction), concatenated, then
 # (optionally) each LSTM's outputs pooled over time. The decoder reads all but
-# the maxima and positive shares of "states_and_pools", a read-out only.
-CODES = ("last_hidden", "all_states", "states_and_means", "states_and_pools")
+# the maxima and positive shares of "states_and_pools" (and the segment means of
+# "states_pools_and_segments"), a read-out only.
+CODES = (
+    "last_hidden",
+    "all_states",
+    "states_and_means",
+    "states_and_pools",
+    "states_pools_and_segments",
+)
+# Stretches of time of "states_pools_and_segments"' segment means.
+SEGMENTS = 8
 
 
 def _seed_stream(seed: int | None):
@@ -99,6 +108,8 @@ def code_size(
         return 3 * directions * sum(units)
     if code == "states_and_pools":
         return 5 * directions * sum(units)
+    if code == "states_pools_and_segments":
+        return (5 + SEGMENTS) * directions * sum(units)
     return directions * units[-1]
 
 
@@ -112,7 +123,8 @@ def decoded_size(
     """Return how many leading values of each code the decoder reads.
 
     All of it, but for ``code="states_and_pools"``, whose maxima and positive
-    shares (last) are a read-out the decoder skips.
+    shares (last) are a read-out the decoder skips, and likewise for the
+    pools and segment means of ``"states_pools_and_segments"``.
 
     Examples
     --------
@@ -120,7 +132,7 @@ def decoded_size(
     >>> decoded_size((16, 8), bidirectional=True, code="states_and_pools")
     144
     """
-    if code == "states_and_pools":
+    if code in ("states_and_pools", "states_pools_and_segments"):
         code = "states_and_means"
     return code_size(units, latent_dim=latent_dim, bidirectional=bidirectional, code=code)
 
@@ -164,8 +176,8 @@ def build_encoder(
         whose outputs, realigned in time, are concatenated with the forward
         ones. Its final state summarises the sequence's start, which a forward
         LSTM's final state keeps least of.
-    code : {"last_hidden", "all_states", "states_and_means", "states_and_pools"}, \
-            default="last_hidden"
+    code : {"last_hidden", "all_states", "states_and_means", "states_and_pools", \
+            "states_pools_and_segments"}, default="last_hidden"
         ``"last_hidden"``: the last layer's final hidden state (both
         directions'). ``"all_states"``: the final hidden and cell states of
         every layer and direction, concatenated, as in TimeNet (Malhotra et
@@ -174,9 +186,11 @@ def build_encoder(
         states and means, then each layer's maximum, then each layer's share
         of positive values of its outputs over the real steps
         (:class:`~sklearn_lstmae._layers.MaskedTimePooling`), a read-out that
-        :func:`build_autoencoder`'s decoder skips (:func:`decoded_size`); with
-        ``latent_dim``, the bottleneck reads the states and means and the code
-        holds no pools.
+        :func:`build_autoencoder`'s decoder skips (:func:`decoded_size`).
+        ``"states_pools_and_segments"``: those, then each layer's outputs
+        averaged over ``SEGMENTS`` stretches of the real steps, also a
+        read-out. With ``latent_dim``, the bottleneck reads the states and
+        means and the code holds no pools.
     seed : int or None, default=None
         Seed of the weight initializers and dropout masks.
     name : str, default="encoder"
@@ -204,8 +218,9 @@ def build_encoder(
     seeds = _seed_stream(seed)
     inputs = keras.Input(shape=(None, n_channels), name="sequence")
     x = NaNMask(name="nan_mask")(inputs)
-    states, means, maxima, shares = [], [], [], []
-    pool = code in ("states_and_means", "states_and_pools")
+    states, means, maxima, shares, segments = [], [], [], [], []
+    pooled = ("states_and_pools", "states_pools_and_segments")
+    pool = code in ("states_and_means", *pooled)
     lstm_kwargs = dict(activation=activation, dropout=dropout, recurrent_dropout=recurrent_dropout)
     for i, n_units in enumerate(units):
         last = i == len(units) - 1
@@ -234,14 +249,19 @@ def build_encoder(
         states.append(layer_states)  # per layer: h, c (forward), then h, c (backward)
         if pool:  # the mean over each sequence's real steps of the layer's outputs
             means.append(keras.layers.GlobalAveragePooling1D(name=f"encoder_mean_{i}")(x))
-        if code == "states_and_pools" and latent_dim is None:
+        if code in pooled and latent_dim is None:
             maxima.append(MaskedTimePooling("max", name=f"encoder_max_{i}")(x))
             shares.append(MaskedTimePooling("positive_share", name=f"encoder_share_{i}")(x))
+        if code == "states_pools_and_segments" and latent_dim is None:
+            segment_means = MaskedTimePooling(
+                "segment_means", segments=SEGMENTS, name=f"encoder_segments_{i}"
+            )
+            segments.append(segment_means(x))
     if code != "last_hidden":
         parts = [state for layer_states in states for state in layer_states] + means
     else:
         parts = states[-1][0::2]  # the final hidden states of the last layer
-    parts += maxima + shares  # none with a bottleneck: it reads the states and means
+    parts += maxima + shares + segments  # none with a bottleneck: it reads states and means
     x = parts[0] if len(parts) == 1 else keras.layers.Concatenate(name="code")(parts)
     if latent_dim is not None:
         x = _dense(latent_dim, seeds, name="bottleneck")(x)

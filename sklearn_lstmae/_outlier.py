@@ -130,12 +130,12 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         code then holds both directions' states. The backward state
         summarises the sequence's start, which a forward LSTM's final state
         keeps least of. The decoders are unchanged.
-    code : {"states_and_means", "states_and_pools", "all_states", "last_hidden"}, \
-            default="states_and_pools"
+    code : {"states_and_pools", "states_pools_and_segments", "states_and_means", \
+            "all_states", "last_hidden"}, default="states_and_pools"
         What the encoder's code holds, as in
         :class:`~sklearn_lstmae.LSTMAutoencoderTransformer` (see its ``code``).
         The k-NN part of ``scoring="knn"`` and ``"combined"`` reads the whole
-        code, the pooled read-outs of ``"states_and_pools"`` included.
+        code, the pooled read-outs included.
     standardize : bool, default=False
         Standardize each channel with the mean and standard deviation of the
         training data's real steps (``channel_mean_``, ``channel_scale_``)

@@ -43,8 +43,8 @@ class LSTMAutoencoderTransformer(
         code then holds both directions' states. The backward state
         summarises the sequence's start, which a forward LSTM's final state
         keeps least of. The decoders are unchanged.
-    code : {"states_and_pools", "states_and_means", "all_states", "last_hidden"}, \
-            default="states_and_pools"
+    code : {"states_and_pools", "states_pools_and_segments", "states_and_means", \
+            "all_states", "last_hidden"}, default="states_and_pools"
         What the encoder's code holds (before ``latent_dim``, if set), each
         part for every direction: ``"last_hidden"``, the last encoder LSTM's
         final hidden state (``units[-1]`` values per direction), as in the
@@ -61,7 +61,11 @@ class LSTMAutoencoderTransformer(
         anywhere in the sequence, and how often. The decoder reads the
         states and means only: the maxima and shares (the code's last
         ``2 * sum(units)`` values per direction) are a read-out for downstream
-        models, so training is that of ``"states_and_means"``. With
+        models, so training is that of ``"states_and_means"``.
+        ``"states_pools_and_segments"``, all of that and then each LSTM's
+        outputs averaged over 8 stretches of the sequence's real steps
+        (``13 * sum(units)`` per direction), a read-out too: where the pools
+        say which patterns occur, the segment means say when. With
         ``latent_dim``, the bottleneck reads the states and means and the
         code holds no pools.
     standardize : bool, default=False

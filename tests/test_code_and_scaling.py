@@ -43,10 +43,35 @@ def test_masked_time_pooling_ignores_padded_steps():
         MaskedTimePooling("min")
 
 
+def test_segment_means_average_stretches_of_the_real_steps():
+    x = np.arange(12, dtype="float32").reshape(1, 6, 2)  # step t holds (2t, 2t + 1)
+    mask = np.array([[True] * 5 + [False]])
+    layer = MaskedTimePooling("segment_means", segments=2)
+    # 5 real steps in 2 stretches: steps 0-2 (t * 2 / 5 < 1), then 3-4; step 5 is padding.
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer(x, mask=mask)), [[2.0, 3.0, 7.0, 8.0]]
+    )
+    # One real step, 3 stretches: the empty ones hold zeros.
+    short = np.array([[True] + [False] * 5])
+    three = MaskedTimePooling("segment_means", segments=3)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(three(x, mask=short)), [[0.0, 1.0, 0.0, 0.0, 0.0, 0.0]]
+    )
+    assert three.compute_output_shape((None, 6, 2)) == (None, 6)
+    assert MaskedTimePooling.from_config(three.get_config()).segments == 3
+
+
 # ----------------------------------------------------------------- the code
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize(
-    "code", ["last_hidden", "all_states", "states_and_means", "states_and_pools"]
+    "code",
+    [
+        "last_hidden",
+        "all_states",
+        "states_and_means",
+        "states_and_pools",
+        "states_pools_and_segments",
+    ],
 )
 def test_code_size_matches_the_encoder(bidirectional, code):
     units = (6, 4)
@@ -64,6 +89,8 @@ def test_code_size_matches_the_encoder(bidirectional, code):
             (True, "states_and_means"): 60,
             (False, "states_and_pools"): 50,
             (True, "states_and_pools"): 100,
+            (False, "states_pools_and_segments"): 130,
+            (True, "states_pools_and_segments"): 260,
         }[(bidirectional, code)]
     )
 
@@ -105,6 +132,7 @@ def test_backward_direction_reads_the_sequence_start(italy_power):
         dict(bidirectional=False, code="all_states"),
         dict(bidirectional=True, code="states_and_means"),
         dict(bidirectional=True, code="states_and_pools"),
+        dict(bidirectional=True, code="states_pools_and_segments"),
     ],
 )
 def test_padding_never_changes_a_code(japanese_vowels, params):
@@ -230,11 +258,33 @@ def test_pools_are_statistics_of_the_outputs_over_real_steps(italy_power, code):
             np.testing.assert_allclose(pooled, statistic(steps, axis=1), atol=1e-5)
 
 
-def test_decoder_skips_the_pools(italy_power):
+def test_segment_means_are_read_from_the_outputs_over_real_steps(italy_power):
+    """The code's last part: each stretch's mean of a one-layer forward encoder's outputs."""
+    X = italy_power[0][:6, :10]
+    ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="states_pools_and_segments").fit(X)
+    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
+    plain.build((None, None, 1))
+    plain.set_weights(ae.encoder_.get_layer("encoder_lstm_0").get_weights())
+    outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
+    for codes, steps in [
+        (ae.transform(X), outputs),
+        (ae.transform([x[:7] for x in X]), outputs[:, :7]),  # padding takes no part
+    ]:
+        # 7 steps in 8 stretches leave the last one empty: it holds zeros.
+        stretch = np.floor(np.arange(steps.shape[1]) * 8 / steps.shape[1])
+        expected = np.concatenate(
+            [steps[:, stretch == j].sum(axis=1) / max((stretch == j).sum(), 1) for j in range(8)],
+            axis=1,
+        )
+        np.testing.assert_allclose(codes[:, 5 * FAST["units"] :], expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("code", ["states_and_pools", "states_pools_and_segments"])
+def test_decoder_skips_the_pools(italy_power, code):
     """With the pools as a read-out, the network trains exactly as with states and means."""
     X = italy_power[0][:12]
     means = LSTMAutoencoderTransformer(**FAST, code="states_and_means").fit(X)
-    pools = LSTMAutoencoderTransformer(**FAST, code="states_and_pools").fit(X)
+    pools = LSTMAutoencoderTransformer(**FAST, code=code).fit(X)
     assert pools.history_["loss"] == means.history_["loss"]
     np.testing.assert_array_equal(pools.reconstruct(X), means.reconstruct(X))
     codes = pools.transform(X)
@@ -260,9 +310,10 @@ def test_leading_features_keeps_the_first_columns():
     assert LeadingFeatures.from_config(layer.get_config()).n == 4
 
 
-def test_pooled_code_survives_pickling(italy_power):
+@pytest.mark.parametrize("code", ["states_and_pools", "states_pools_and_segments"])
+def test_pooled_code_survives_pickling(italy_power, code):
     X = italy_power[0][:12]
-    ae = LSTMAutoencoderTransformer(**FAST, code="states_and_pools").fit(X)
+    ae = LSTMAutoencoderTransformer(**FAST, code=code).fit(X)
     restored = pickle.loads(pickle.dumps(ae))
     np.testing.assert_array_equal(restored.transform(X), ae.transform(X))
     assert np.isfinite(ae.history_["loss"]).all()
