@@ -147,7 +147,7 @@ class _BaseLSTMAutoencoder(BaseEstimator):
         *,
         latent_dim=None,
         bidirectional=True,
-        code="states_pools_and_segments",
+        code="states_and_pools",
         standardize=False,
         activation="tanh",
         future_steps=0,

@@ -43,8 +43,8 @@ class LSTMAutoencoderTransformer(
         code then holds both directions' states. The backward state
         summarises the sequence's start, which a forward LSTM's final state
         keeps least of. The decoders are unchanged.
-    code : {"states_pools_and_segments", "states_and_pools", "states_and_means", \
-            "all_states", "last_hidden"}, default="states_pools_and_segments"
+    code : {"states_and_pools", "states_pools_and_segments", "states_and_means", \
+            "all_states", "last_hidden"}, default="states_and_pools"
         What the encoder's code holds (before ``latent_dim``, if set), each
         part for every direction: ``"last_hidden"``, the last encoder LSTM's
         final hidden state (``units[-1]`` values per direction), as in the
@@ -245,8 +245,8 @@ class LSTMAutoencoderTransformer(
     >>> from sklearn_lstmae import LSTMAutoencoderTransformer
     >>> X = np.sin(np.linspace(0, 20, 300)).reshape(30, 10)
     >>> ae = LSTMAutoencoderTransformer(units=8, epochs=2, random_state=0).fit(X)
-    >>> ae.transform(X).shape  # h, c, mean, max, positive share, 8 segments; 2 directions
-    (30, 208)
+    >>> ae.transform(X).shape  # final h and c, mean, max, positive share; 2 directions
+    (30, 80)
     >>> ae.inverse_transform(ae.transform(X)).shape
     (30, 10)
     >>> composite = LSTMAutoencoderTransformer(

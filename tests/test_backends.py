@@ -58,7 +58,7 @@ def test_runs_on_the_jax_backend():
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["backend"] == "jax"
-    assert report["codes_shape"] == [67, 13 * 2 * 4]  # h, c, 3 pools, 8 segments; 2 directions
+    assert report["codes_shape"] == [67, 5 * 2 * 4]  # h, c and three pools, both directions
     assert report["seeded_codes_equal"] and report["pickled_codes_equal"]
     assert report["xla_inference_codes_equal"]  # no effect on JAX: already compiled
     assert report["decoded_shape"] == [67, 24]

@@ -81,5 +81,5 @@ def test_dask_array_map_blocks_over_transform(memmapped):
         ae.transform, dtype=np.float32, chunks=(X.chunks[0], (len(ae.get_feature_names_out()),))
     )
     codes = Z.compute(scheduler="threads")
-    assert codes.shape == (memmapped.shape[0], 13 * 2 * 4)
+    assert codes.shape == (memmapped.shape[0], 5 * 2 * 4)
     np.testing.assert_allclose(codes[-500:], ae.transform(np.asarray(memmapped[-500:])), atol=1e-6)

@@ -90,7 +90,7 @@ def test_reverse_reconstruction_returns_natural_order(toy_sequence):
 def test_univariate_2d_layout_round_trip(fitted, italy_power):
     X_test = italy_power[2]
     Z = fitted.transform(X_test)
-    assert Z.shape == (X_test.shape[0], 13 * 2 * 8)  # h, c, 3 pools, 8 segments; 2 directions
+    assert Z.shape == (X_test.shape[0], 5 * 2 * 8)  # h, c and 3 pools, both directions
     assert Z.dtype == np.float32
     assert fitted.inverse_transform(Z).shape == X_test.shape
     assert (fitted.n_timesteps_, fitted.n_channels_, fitted.input_ndim_) == (24, 1, 2)
@@ -148,7 +148,7 @@ def test_dataframe_feature_names_and_pandas_output(italy_power):
     assert list(ae.feature_names_in_) == list(X.columns)
     Z = ae.transform(X)
     assert isinstance(Z, pd.DataFrame)
-    assert list(Z.columns) == [f"lstmautoencodertransformer{i}" for i in range(13 * 2 * 4)]
+    assert list(Z.columns) == [f"lstmautoencodertransformer{i}" for i in range(5 * 2 * 4)]
     assert list(ae.get_feature_names_out()) == list(Z.columns)
 
 
