@@ -239,15 +239,20 @@ POOLS = {
 }
 
 
+def _forward_outputs(ae, X):
+    """The outputs of a one-layer forward encoder's LSTM, from a plain Keras LSTM."""
+    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
+    plain.build((None, None, 1))
+    plain.set_weights(ae.encoder_.get_layer("encoder_lstm_0").get_weights())
+    return keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
+
+
 @pytest.mark.parametrize("code", list(POOLS))
 def test_pools_are_statistics_of_the_outputs_over_real_steps(italy_power, code):
     """A one-layer forward encoder's pools: mean (and max, positive share) of its outputs."""
     X = italy_power[0][:6, :10]
     ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code=code).fit(X)
-    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
-    plain.build((None, None, 1))
-    plain.set_weights(ae.encoder_.get_layer("encoder_lstm_0").get_weights())
-    outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
+    outputs = _forward_outputs(ae, X)
     # Padding: a shorter sequence is pooled over its own steps only.
     for codes, steps in [
         (ae.transform(X), outputs),
@@ -262,10 +267,7 @@ def test_segment_means_are_read_from_the_outputs_over_real_steps(italy_power):
     """The code's last part: each stretch's mean of a one-layer forward encoder's outputs."""
     X = italy_power[0][:6, :10]
     ae = LSTMAutoencoderTransformer(**FAST, **FORWARD, code="states_pools_and_segments").fit(X)
-    plain = keras.layers.LSTM(FAST["units"], return_sequences=True)
-    plain.build((None, None, 1))
-    plain.set_weights(ae.encoder_.get_layer("encoder_lstm_0").get_weights())
-    outputs = keras.ops.convert_to_numpy(plain(X[:, :, None].astype("float32")))
+    outputs = _forward_outputs(ae, X)
     for codes, steps in [
         (ae.transform(X), outputs),
         (ae.transform([x[:7] for x in X]), outputs[:, :7]),  # padding takes no part
