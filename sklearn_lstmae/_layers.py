@@ -189,6 +189,8 @@ class MaskedTimePooling(keras.layers.Layer):
         super().__init__(**kwargs)
         if statistic not in self.STATISTICS:
             raise ValueError(f"statistic must be one of {self.STATISTICS}; got {statistic!r}.")
+        if isinstance(segments, bool) or int(segments) != segments or segments < 1:
+            raise ValueError(f"segments must be a positive integer; got {segments!r}.")
         self.statistic = statistic
         self.segments = int(segments)
         self.supports_masking = True

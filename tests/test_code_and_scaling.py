@@ -59,6 +59,8 @@ def test_segment_means_average_stretches_of_the_real_steps():
     )
     assert three.compute_output_shape((None, 6, 2)) == (None, 6)
     assert MaskedTimePooling.from_config(three.get_config()).segments == 3
+    with pytest.raises(ValueError, match="segments must be a positive integer"):
+        MaskedTimePooling("segment_means", segments=0)
 
 
 # ----------------------------------------------------------------- the code
