@@ -20,10 +20,9 @@ import argparse
 import time
 
 import numpy as np
-from bench_quality import flat, load
+from bench_quality import feature_methods, load
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -43,11 +42,11 @@ def main():
     pool = [sequence for (X, _), _ in data.values() for sequence in X]
     lengths = sorted({len(sequence) for sequence in pool})
     print(f"pool: {len(pool)} training sequences of {args.sets}, lengths {lengths}")
-    results, seconds = {}, {}
+    results, fit_seconds = {}, []
     for seed in args.seeds:
         start = time.perf_counter()
         pooled = LSTMAutoencoderTransformer(random_state=seed).fit(pool)
-        seconds.setdefault("pooled fit", []).append(time.perf_counter() - start)
+        fit_seconds.append(time.perf_counter() - start)
         for name, ((X, y), (X_test, y_test)) in data.items():
             pipelines = {
                 "own training split": make_pipeline(
@@ -63,12 +62,15 @@ def main():
                 accuracy = pipeline.fit(train, y).score(test, y_test)
                 results.setdefault((name, method), []).append(accuracy)
                 print(f"{name:16s} {method:18s} seed {seed}: {accuracy:.3f}", flush=True)
-    print(f"\npooled autoencoder: fit {np.mean(seconds['pooled fit']):.0f} s per seed")
+    print(f"\npooled autoencoder: fit {np.mean(fit_seconds):.0f} s per seed")
     print("| data set | codes, own split | codes, pool (frozen) | raw + logistic | 1-NN ED |")
     print("|---|---|---|---|---|")
     for name, ((X, y), (X_test, y_test)) in data.items():
-        raw = classifier().fit(flat(X), y).score(flat(X_test), y_test)
-        nearest = KNeighborsClassifier(n_neighbors=1).fit(flat(X), y).score(flat(X_test), y_test)
+        # The same raw-value baselines as bench_quality.py (deterministic: any seed).
+        raw, nearest = (
+            feature_methods({}, 0)[method][0](X, y, X_test, y_test, X.shape[1])
+            for method in ("raw+logistic", "1-NN ED")
+        )
         own, pooled = (results[name, method] for method in ("own training split", "pool, frozen"))
         print(
             f"| {name} | {np.mean(own):.3f} ± {np.std(own):.3f} "
