@@ -9,6 +9,7 @@ from sklearn_lstmae._persistence import load
 from sklearn_lstmae._series import SeriesAnomalyDetector, SeriesStream
 from sklearn_lstmae._threads import set_tensorflow_threads
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
+from sklearn_lstmae._window_codes import WindowCodeTransformer
 from sklearn_lstmae._windows import fold_windows, sliding_windows
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "LSTMAutoencoderTransformer",
     "SeriesAnomalyDetector",
     "SeriesStream",
+    "WindowCodeTransformer",
     "fold_windows",
     "load",
     "set_tensorflow_threads",

@@ -3,7 +3,11 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+from sklearn_lstmae import (
+    LSTMAutoencoderOutlierDetector,
+    LSTMAutoencoderTransformer,
+    WindowCodeTransformer,
+)
 from tests.settings import FAST
 
 pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
@@ -12,6 +16,7 @@ ESTIMATORS = [
     LSTMAutoencoderTransformer(**FAST),
     LSTMAutoencoderTransformer(**FAST, future_steps=1, latent_dim=3),
     LSTMAutoencoderOutlierDetector(**FAST),
+    WindowCodeTransformer(LSTMAutoencoderTransformer(**FAST), window=3),
 ]
 # The other scorings differ from the default detector (scoring="auto": "combined") only in how
 # errors and codes become a score; tests/test_outlier.py and tests/test_knn_scoring.py cover
