@@ -44,6 +44,19 @@ def _window_starts(length, window, stride):
     return starts
 
 
+def _windows(sequences, window, stride):
+    """Return the windows of every sequence, in order, and how many each sequence has."""
+    windows, counts = [], []
+    for values, length in zip(sequences.values, sequences.lengths, strict=True):
+        starts = _window_starts(int(length), window, stride)
+        if length <= window:
+            windows.append(values[None, :length])
+        else:
+            windows.append(sliding_windows(values[:length], window, stride=1)[starts])
+        counts.append(len(starts))
+    return [w for block in windows for w in block], np.asarray(counts)
+
+
 class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Codes of a sequence's short windows, pooled: local patterns as features.
 
@@ -160,7 +173,7 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         """
         sequences = check_sequences(X, estimator=self)
         stride = self.stride if self.stride is not None else max(1, self.window // 4)
-        windows, _ = self._windows(sequences, stride)
+        windows, _ = _windows(sequences, self.window, stride)
         n_windows = len(windows)
         if self.estimator is None:
             from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
@@ -186,7 +199,8 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         self.stride_ = stride
         self.n_windows_ = n_windows
         self.n_channels_ = sequences.n_channels
-        self._three_d, self._width = three_d, width
+        # transform cuts windows as fit did, whatever set_params changed since.
+        self._window, self._three_d, self._width = self.window, three_d, width
         self._n_features_out = 2 * code_size
         return self
 
@@ -215,7 +229,7 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
                 f"X has {sequences.n_channels} channels per time step, but "
                 f"{type(self).__name__} was fitted on {self.n_channels_}."
             )
-        windows, counts = self._windows(sequences, self.stride_)
+        windows, counts = _windows(sequences, self._window, self.stride_)
         codes = np.asarray(
             self.estimator_.transform(self._as_input(windows, self._three_d, self._width))
         )
@@ -223,18 +237,6 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         means = np.add.reduceat(codes, firsts, axis=0, dtype=np.float64) / counts[:, None]
         maxima = np.maximum.reduceat(codes, firsts, axis=0)
         return np.hstack([means, maxima]).astype(np.float32)
-
-    def _windows(self, sequences, stride):
-        """Return the windows of every sequence, in order, and how many each sequence has."""
-        windows, counts = [], []
-        for values, length in zip(sequences.values, sequences.lengths, strict=True):
-            starts = _window_starts(int(length), self.window, stride)
-            if length <= self.window:
-                windows.append(values[None, :length])
-            else:
-                windows.append(sliding_windows(values[:length], self.window, stride=1)[starts])
-            counts.append(len(starts))
-        return [w for block in windows for w in block], np.asarray(counts)
 
     def _as_input(self, windows, three_d, width):
         """Give ``windows`` to the estimator as it takes them.
@@ -247,7 +249,7 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
             if not same_length:
                 raise ValueError(
                     f"The estimator takes 2-D input, which needs windows of one length; some "
-                    f"sequences are shorter than window={self.window} steps. Pass a smaller "
+                    f"sequences are shorter than the {width}-step windows. Pass a smaller "
                     "window or an estimator that takes sequences (3-D input)."
                 )
             stacked = np.stack(windows)

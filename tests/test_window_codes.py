@@ -110,6 +110,13 @@ def test_the_default_estimator_is_an_lstm_autoencoder_with_its_defaults(series):
     assert estimator.units == LSTMAutoencoderTransformer().units
 
 
+def test_set_params_after_fit_does_not_change_the_features(fitted, series):
+    transformer = clone(fitted).fit(series[0])
+    before = transformer.transform(series[0])
+    transformer.set_params(window=8, stride=2)
+    np.testing.assert_array_equal(transformer.transform(series[0]), before)
+
+
 def test_an_estimator_without_3d_input_gets_flat_windows(series):
     X = series[0]
     transformer = WindowCodeTransformer(PCA(n_components=3), window=16, stride=8).fit(X)
