@@ -155,21 +155,16 @@ def _minirocket(n_channels, variable_length):
 def feature_methods(params, seed):
     """Name -> fit_and_score(X_fit, y_fit, X_eval, y_eval, width) -> accuracy."""
 
-    def lstm_ae(X, y, Xe, ye, width):
-        pipe = make_pipeline(
-            LSTMAutoencoderTransformer(random_state=seed, **params),
-            StandardScaler(),
-            LogisticRegression(max_iter=2000),
-        )
+    def codes_and_logistic(transformer, X, y, Xe, ye):
+        pipe = make_pipeline(transformer, StandardScaler(), LogisticRegression(max_iter=2000))
         return pipe.fit(X, y).score(Xe, ye)
 
+    def lstm_ae(X, y, Xe, ye, width):
+        transformer = LSTMAutoencoderTransformer(random_state=seed, **params)
+        return codes_and_logistic(transformer, X, y, Xe, ye)
+
     def lstm_ae_windows(X, y, Xe, ye, width):
-        pipe = make_pipeline(
-            WindowCodeTransformer(random_state=seed),
-            StandardScaler(),
-            LogisticRegression(max_iter=2000),
-        )
-        return pipe.fit(X, y).score(Xe, ye)
+        return codes_and_logistic(WindowCodeTransformer(random_state=seed), X, y, Xe, ye)
 
     def raw_logistic(X, y, Xe, ye, width):
         pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
@@ -322,6 +317,9 @@ def main():
     parser.add_argument("--no-minirocket", action="store_true")
     parser.add_argument("--methods", nargs="+", help="feature methods to run (default: all)")
     args = parser.parse_args()
+    unknown = sorted(set(args.methods or ()) - set(feature_methods({}, 0)))
+    if unknown:
+        parser.error(f"unknown --methods {unknown}; choose from {list(feature_methods({}, 0))}")
     print(f"protocol={args.protocol} params={args.params} seeds={args.seeds}", flush=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=FutureWarning)
