@@ -7,7 +7,8 @@ A file written by ``estimator.save(path)`` is a zip archive of:
   attribute that is not an array or a network;
 - ``arrays.npz``: the fitted arrays, read back with ``allow_pickle=False``;
 - ``model.keras`` (and ``model-1.keras``, ... for the library's estimators
-  inside another, e.g. a :class:`SeriesAnomalyDetector`'s window detector):
+  inside another, e.g. a :class:`SeriesAnomalyDetector`'s window detector or
+  a :class:`WindowCodeTransformer`'s window autoencoder):
   the networks (architecture, weights, optimizer state) in Keras's own
   format, read back in Keras's safe mode (no ``Lambda`` layer, no class that
   is not registered).
@@ -42,8 +43,14 @@ def _estimator_classes():
     from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
     from sklearn_lstmae._series import SeriesAnomalyDetector
     from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
+    from sklearn_lstmae._window_codes import WindowCodeTransformer
 
-    classes = (LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector, SeriesAnomalyDetector)
+    classes = (
+        LSTMAutoencoderTransformer,
+        LSTMAutoencoderOutlierDetector,
+        SeriesAnomalyDetector,
+        WindowCodeTransformer,
+    )
     return {cls.__name__: cls for cls in classes}
 
 
@@ -292,8 +299,8 @@ def load(path):
 
     Returns
     -------
-    estimator : LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector or \
-            SeriesAnomalyDetector
+    estimator : LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector, \
+            SeriesAnomalyDetector or WindowCodeTransformer
         The estimator as it was saved, with its network, fitted attributes and
         optimizer state (so that ``partial_fit`` trains on). Callbacks are not
         saved.

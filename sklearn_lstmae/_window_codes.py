@@ -238,6 +238,44 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         maxima = np.maximum.reduceat(codes, firsts, axis=0)
         return np.hstack([means, maxima]).astype(np.float32)
 
+    def save(self, path):
+        """Write the transformer to a file that :func:`sklearn_lstmae.load` reads.
+
+        Data only, no pickle (see ``LSTMAutoencoderTransformer.save``): the
+        parameters, the fitted attributes and the window autoencoder's network.
+        The window autoencoder must be one of the library's; for others (e.g.
+        ``PCA``) use skops or pickle.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write. A failed call leaves an existing file untouched.
+
+        Raises
+        ------
+        TypeError
+            If the estimator is not one of the library's.
+
+        Examples
+        --------
+        >>> import io
+        >>> import numpy as np
+        >>> import sklearn_lstmae
+        >>> from sklearn_lstmae import LSTMAutoencoderTransformer, WindowCodeTransformer
+        >>> X = np.sin(np.linspace(0, 60, 1200)).reshape(20, 60)
+        >>> windows = WindowCodeTransformer(
+        ...     LSTMAutoencoderTransformer(units=4, epochs=2), window=16, random_state=0
+        ... ).fit(X)
+        >>> file = io.BytesIO()
+        >>> windows.save(file)
+        >>> loaded = sklearn_lstmae.load(io.BytesIO(file.getvalue()))
+        >>> bool(np.array_equal(loaded.transform(X), windows.transform(X)))
+        True
+        """
+        from sklearn_lstmae._persistence import save
+
+        save(self, path)
+
     def _as_input(self, windows, three_d, width):
         """Give ``windows`` to the estimator as it takes them.
 

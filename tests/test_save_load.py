@@ -276,3 +276,26 @@ def test_a_series_detector_round_trips_with_its_window_detector(tmp_path):
     with pytest.raises(TypeError, match="skops"):
         forest.save(tmp_path / "forest.lstmae")
     assert not (tmp_path / "forest.lstmae").exists()
+
+
+def test_a_window_code_transformer_round_trips_with_its_window_autoencoder(tmp_path):
+    from sklearn.decomposition import PCA
+
+    from sklearn_lstmae import WindowCodeTransformer
+
+    X = np.sin(np.linspace(0, 60, 1200)).reshape(20, 60)
+    autoencoder = LSTMAutoencoderTransformer(units=4, epochs=2)
+    windows = WindowCodeTransformer(autoencoder, window=16, random_state=0).fit(X)
+    windows.set_params(window=8)  # transform cuts windows as fit did: so must the loaded copy
+    windows.save(tmp_path / "windows.lstmae")
+    loaded = sklearn_lstmae.load(tmp_path / "windows.lstmae")
+    assert type(loaded) is WindowCodeTransformer
+    assert loaded.window == 8 and isinstance(loaded.estimator, LSTMAutoencoderTransformer)
+    np.testing.assert_array_equal(loaded.transform(X), windows.transform(X))
+    sequences = [X[0, :40], X[1, :10]]  # a list: one short sequence, one of several windows
+    np.testing.assert_array_equal(loaded.transform(sequences), windows.transform(sequences))
+    assert loaded.n_windows_ == windows.n_windows_ and loaded.stride_ == windows.stride_
+    pca = WindowCodeTransformer(PCA(2), window=16).fit(X)
+    with pytest.raises(TypeError, match="skops"):
+        pca.save(tmp_path / "pca.lstmae")
+    assert not (tmp_path / "pca.lstmae").exists()
