@@ -4,7 +4,7 @@ Four speed-ups of the package rely on APIs that TensorFlow or Keras do not
 promise to keep:
 
 1. fused Adam (``_fused_adam``: ``tf.raw_ops.ResourceApplyAdam`` in the step loop),
-2. one-pass Grappler optimization (``_training._one_pass_graph_optimization``:
+2. one-pass Grappler optimization (``_engine/training.py``, ``_one_pass_graph_optimization``:
    ``tensorflow.python.eager.context``), also in the step loop only,
 3. ``FusedLSTM`` (``tf.raw_ops.BlockLSTM``),
 4. ``RepeatedInputLSTM``'s shortcut (``keras.src.backend.rnn``).
@@ -32,7 +32,7 @@ its variant before timing; steady-state calls, interleaved).
     TF_CPP_MIN_LOG_LEVEL=2 python benchmarks/bench_private_apis.py [--repeats 3]
 
 Note: the step loop (where fused Adam and one-pass optimization act) only runs
-when a training call takes at least ``_training.LOOP_MIN_STEPS`` steps; the
+when a training call takes at least ``LOOP_MIN_STEPS`` (``_engine/training.py``) steps; the
 script prints how many steps the search's fits take. Where it does not run,
 the fused-Adam and one-pass variants execute the same code as "all on" and
 their spread measures the machine's noise (an A/A control).
@@ -73,13 +73,13 @@ def _patched(obj, name, value):
 
 
 def no_fused_adam():
-    from sklearn_lstmae import _training
+    from sklearn_lstmae._engine import training as _training
 
     return _patched(_training, "fused_adam_applies", lambda *args, **kwargs: False)
 
 
 def no_one_pass():
-    from sklearn_lstmae import _training
+    from sklearn_lstmae._engine import training as _training
 
     return _patched(_training, "_one_pass_graph_optimization", contextlib.nullcontext)
 
@@ -91,15 +91,15 @@ def neither_fused_adam_nor_one_pass():
 
 
 def no_fused_lstm():
-    from sklearn_lstmae._layers import FusedLSTM  # the class itself is public to the package
+    from sklearn_lstmae._engine.layers import FusedLSTM  # the class itself is public to the package
 
     return _patched(FusedLSTM, "_fused_kernel_applies", lambda self, sequences, training: False)
 
 
 def no_repeated_input_shortcut():
-    from sklearn_lstmae import _layers
+    from sklearn_lstmae._engine import layers as _layers
 
-    if hasattr(_layers, "_keras_rnn"):  # before _compat.py
+    if hasattr(_layers, "_keras_rnn"):  # before private_apis.py
         return _patched(_layers, "_keras_rnn", None)
     return _patched(_layers, "keras_rnn_loop", lambda: None)
 
@@ -244,7 +244,7 @@ def main(argv=None):
     import sklearn
     import tensorflow as tf
 
-    from sklearn_lstmae import _training
+    from sklearn_lstmae._engine import training as _training
 
     print(
         f"tensorflow {tf.__version__}, keras {keras.__version__}, "

@@ -2,7 +2,7 @@
 
 ``RepeatedInputLSTM`` projects the repeated code through its input weights once
 per sequence, using Keras's private RNN loop (``keras.src.backend.rnn``, see
-``sklearn_lstmae/_compat.py``); without the shortcut the layer is Keras's LSTM,
+``sklearn_lstmae/_engine/private_apis.py``); without the shortcut the layer is Keras's LSTM,
 which projects the code again at every step. The wider the code, the more that
 costs: this times fits of the default model (``units=100``, bidirectional,
 ``code="states_and_means"``: a 600-value code) on GunPoint, both variants
@@ -24,7 +24,7 @@ import numpy as np
 
 @contextlib.contextmanager
 def shortcut(enabled):
-    from sklearn_lstmae import _layers
+    from sklearn_lstmae._engine import layers as _layers
 
     original = _layers.keras_rnn_loop
     if not enabled:

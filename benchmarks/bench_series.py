@@ -67,7 +67,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from sklearn_lstmae import SeriesAnomalyDetector
 from sklearn_lstmae._series import MAX_TRAINING_WINDOWS, _default_window_detector
-from sklearn_lstmae._thresholds import pot_threshold
+from sklearn_lstmae._utils.thresholds import pot_threshold
 
 SERIES = ["UCR-135", "ECG-3", "MITDB", "Yahoo"]
 

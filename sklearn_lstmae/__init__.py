@@ -4,13 +4,15 @@ Importing this package does not import Keras or TensorFlow; they load on the
 first ``fit`` (or when a fitted estimator is loaded or unpickled).
 """
 
+from sklearn_lstmae._engine.threads import set_tensorflow_threads
 from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
-from sklearn_lstmae._persistence import load
-from sklearn_lstmae._series import SeriesAnomalyDetector, SeriesStream
-from sklearn_lstmae._threads import set_tensorflow_threads
+from sklearn_lstmae._persistence.archive import load
+from sklearn_lstmae._series import SeriesAnomalyDetector
+from sklearn_lstmae._series_stream import SeriesStream
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
+from sklearn_lstmae._utils.windows import fold_windows, sliding_windows
+from sklearn_lstmae._version import __version__  # noqa: F401 - not a public name
 from sklearn_lstmae._window_codes import WindowCodeTransformer
-from sklearn_lstmae._windows import fold_windows, sliding_windows
 
 __all__ = [
     "LSTMAutoencoderOutlierDetector",
@@ -23,4 +25,3 @@ __all__ = [
     "set_tensorflow_threads",
     "sliding_windows",
 ]
-__version__ = "0.1.0"

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sklearn_lstmae._validation import Sequences
+from sklearn_lstmae._persistence.registry import register_plain_object
+from sklearn_lstmae._utils.validation import Sequences
 
 CAPACITY = 1000
 
 
+@register_plain_object
 @dataclass(frozen=True)
 class CalibrationSample:
     """Sequences padded with NaN to ``width`` steps, their lengths and weights, the count seen."""
@@ -30,8 +32,8 @@ class CalibrationSample:
     lengths: np.ndarray  # (n_kept,), int64
     n_seen: int
     random_state: np.random.RandomState
+    weights: np.ndarray  # (n_kept,), float64
     capacity: int = CAPACITY
-    weights: np.ndarray | None = None  # (n_kept,), float64; None: a sample kept before weights
 
     @classmethod
     def empty(cls, width: int, n_channels: int, seed: int, capacity: int = CAPACITY):
@@ -52,7 +54,6 @@ class CalibrationSample:
         """
         if weights is None:
             weights = np.ones(sequences.n_samples)
-        own_weights = self.weights if self.weights is not None else np.ones(self.lengths.shape[0])
         width = self.values.shape[1]
         new = np.full((sequences.n_samples, width, self.values.shape[2]), np.nan, np.float32)
         new[:, : sequences.max_length] = sequences.values
@@ -61,7 +62,7 @@ class CalibrationSample:
         n_free = min(self.capacity - self.values.shape[0], sequences.n_samples)
         values = np.concatenate([self.values, new[:n_free]])
         lengths = np.concatenate([self.lengths, sequences.lengths[:n_free]])
-        kept_weights = np.concatenate([own_weights, weights[:n_free]])
+        kept_weights = np.concatenate([self.weights, weights[:n_free]])
         random_state = copy.deepcopy(self.random_state)
         seen = self.n_seen + np.arange(n_free, sequences.n_samples)
         slots = random_state.randint(0, seen + 1) if seen.size else seen
@@ -73,12 +74,12 @@ class CalibrationSample:
             values[slot], lengths[slot] = new[j], sequences.lengths[j]
             kept_weights[slot] = weights[j]
         return CalibrationSample(
-            values,
-            lengths,
-            self.n_seen + sequences.n_samples,
-            random_state,
-            self.capacity,
-            kept_weights,
+            values=values,
+            lengths=lengths,
+            n_seen=self.n_seen + sequences.n_samples,
+            random_state=random_state,
+            weights=kept_weights,
+            capacity=self.capacity,
         )
 
     def sequences(self) -> Sequences:
@@ -88,6 +89,6 @@ class CalibrationSample:
     def sequence_weights(self) -> np.ndarray | None:
         """Return the kept sequences' weights, or None where they are all equal."""
         weights = self.weights
-        if weights is None or weights.size == 0 or np.all(weights == weights[0]):
+        if weights.size == 0 or np.all(weights == weights[0]):
             return None
         return weights

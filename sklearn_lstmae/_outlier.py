@@ -13,10 +13,15 @@ from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from sklearn_lstmae._base import _BaseLSTMAutoencoder, _worst_if_not_finite
+from sklearn_lstmae._autoencoder.base import _BaseLSTMAutoencoder
+from sklearn_lstmae._autoencoder.parameters import fill_parameter_docs
+from sklearn_lstmae._autoencoder.scoring import mean_squared_errors, worst_if_not_finite
+from sklearn_lstmae._autoencoder.sequence_layout import in_input_form
 from sklearn_lstmae._calibration_sample import CalibrationSample
-from sklearn_lstmae._inference import CPU_GRAPH_BATCH_SIZE
-from sklearn_lstmae._thresholds import threshold_from_labels
+from sklearn_lstmae._engine.inference import CPU_GRAPH_BATCH_SIZE
+from sklearn_lstmae._persistence.registry import register_plain_object, register_savable
+from sklearn_lstmae._utils.statistics import weighted_ledoit_wolf, weighted_percentile
+from sklearn_lstmae._utils.thresholds import threshold_from_labels
 
 # Training codes kept as neighbours for scoring="knn" and "combined": scoring a sequence
 # costs MAX_REFERENCE_CODES distances, whatever the size of the training data.
@@ -25,42 +30,11 @@ MAX_REFERENCE_CODES = 2000
 KNN_BATCH_SIZE = 1024
 
 
-def _percentile(values, q, weights=None):
-    """``np.percentile`` (linear interpolation), with optional positive weights.
-
-    With weights, the ``i``-th smallest value sits at the midpoint of its
-    weight, ``S_i - w_i / 2`` (``S``: the cumulative weights), and these
-    midpoints are mapped linearly onto [0, 1], the first to 0 and the last
-    to 1. For equal weights this gives numpy's positions ``(i - 1) / (n - 1)``.
-    """
-    if weights is None:
-        return np.percentile(values, q)
-    order = np.argsort(values, kind="stable")
-    values, weights = np.asarray(values)[order], weights[order]
-    if values.size == 1:
-        return np.full(np.shape(q), values[0]) if np.ndim(q) else values[0]
-    cumulative = np.cumsum(weights)
-    midpoints = cumulative - weights / 2
-    positions = (midpoints - midpoints[0]) / (midpoints[-1] - midpoints[0])
-    return np.interp(np.asarray(q) / 100.0, positions, values)
+register_plain_object(LedoitWolf)  # the error model, as plain fields
 
 
-def _ledoit_wolf(vectors, weights=None):
-    """Ledoit-Wolf shrunk Gaussian of ``vectors``, optionally weighted per row.
-
-    Weighted: centred on the weighted mean, with each row scaled by the square
-    root of its weight (relative to the mean weight), so that the empirical
-    covariance Ledoit-Wolf shrinks is the weighted covariance.
-    """
-    if weights is None:
-        return LedoitWolf().fit(vectors)
-    location = np.average(vectors, axis=0, weights=weights)
-    scale = np.sqrt(weights * (weights.size / weights.sum()))[:, None]
-    gaussian = LedoitWolf(assume_centered=True).fit((vectors - location) * scale)
-    gaussian.location_ = location
-    return gaussian
-
-
+@register_savable
+@fill_parameter_docs
 class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     """Outlier detector from the reconstruction error of an LSTM autoencoder.
 
@@ -77,8 +51,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
 
     Parameters
     ----------
-    units : int or tuple of int, default=100
-        Size(s) of the encoder LSTM(s); the decoders mirror them.
+    %(units)s
     contamination : "auto" or float, default="auto"
         Expected fraction of outliers in the training data, which sets
         ``offset_``. A float in (0, 0.5] puts ``offset_`` at that quantile of
@@ -122,101 +95,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         local, which suits the small training sets of one-class problems;
         more of them make the score robust to a few outliers among the
         training sequences.
-    latent_dim : int, default=None
-        Width of an optional Dense bottleneck after the encoder.
-    bidirectional : bool, default=True
-        Give every encoder layer a second LSTM that reads each sequence last
-        step first (within its length, so padding stays on the right); the
-        code then holds both directions' states. The backward state
-        summarises the sequence's start, which a forward LSTM's final state
-        keeps least of. The decoders are unchanged.
-    code : {"states_and_pools", "states_pools_and_segments", "states_and_means", \
-            "all_states", "last_hidden"}, default="states_and_pools"
-        What the encoder's code holds, as in
-        :class:`~sklearn_lstmae.LSTMAutoencoderTransformer` (see its ``code``).
-        The k-NN part of ``scoring="knn"`` and ``"combined"`` reads the whole
-        code, the pooled read-outs included.
-    standardize : bool, default=False
-        Standardize each channel with the mean and standard deviation of the
-        training data's real steps (``channel_mean_``, ``channel_scale_``)
-        before the network, as tanh LSTMs saturate on large values. Outputs
-        (reconstructions, forecasts, errors, scores) stay in the units of
-        the data; the training loss is in standardized units. Set by the
-        first ``fit`` (or ``partial_fit``); training that continues keeps it.
-    activation : str, default="tanh"
-        Activation of the LSTM cells.
-    future_steps : int, default=0
-        ``k > 0``: composite model; the last ``k`` steps are predicted, and
-        their prediction errors count in the score.
-    reverse_reconstruction : bool, default=False
-        Reconstruct in reverse order internally (outputs in natural order).
-    prediction_weight : float, default=1.0
-        Weight of the prediction loss (composite model).
-    dropout : float, default=0.0
-        Input dropout of every LSTM layer.
-    recurrent_dropout : float, default=0.0
-        Recurrent dropout of every LSTM layer.
-    epochs : int, default=100
-        Passes over the training data in ``fit``.
-    batch_size : int, default=32
-        Sequences per gradient step.
-    optimizer : str or keras.optimizers.Optimizer, default="adam"
-        Keras optimizer name (built with ``learning_rate``) or instance
-        (copied for each fit).
-    learning_rate : float, default=1e-3
-        Learning rate of a named optimizer.
-    validation_split : float, default=0.0
-        Fraction of the training sequences held out for ``val_loss``.
-    early_stopping : bool, default=False
-        Stop when the monitored loss stalls; restore the best weights.
-    patience : int, default=10
-        Epochs without improvement before early stopping.
-    min_delta : float, default=0.0
-        Smallest decrease of the monitored loss that counts.
-    shuffle : bool, default=True
-        Reshuffle the training sequences every epoch.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialization, dropout and shuffling; no global state changes.
-    verbose : int, default=0
-        0 silent, 1 Keras's progress bar (one call per batch: slower for small
-        models), 2 one line per epoch.
-    warm_start : bool, default=False
-        ``fit`` continues training the fitted model.
-    distribute_strategy : None, "mirrored" or tf.distribute.Strategy, default=None
-        Build and train the model under this TensorFlow strategy, e.g.
-        ``tf.distribute.MirroredStrategy()`` to split each batch across the
-        GPUs of one host (``"mirrored"`` creates that one at ``fit``). Each
-        batch of ``batch_size`` is divided among the replicas; the gradient is
-        the same as on one device. A strategy instance cannot be pickled: a
-        pickled estimator comes back with ``distribute_strategy=None`` (the
-        string is kept). TensorFlow backend only.
-    callbacks : list of keras.callbacks.Callback, default=None
-        Keras callbacks for training (``fit`` and ``partial_fit``), e.g.
-        ``keras.callbacks.TensorBoard`` or a logger of your own. Each event
-        comes once, in order: ``on_train_begin``, per epoch ``on_epoch_begin``
-        and ``on_epoch_end`` (logs ``loss``, and ``val_loss`` with
-        ``validation_split``), per batch ``on_train_batch_begin`` and
-        ``on_train_batch_end`` (the epoch's mean loss so far), then
-        ``on_train_end``. Where the compiled step loop trains (TensorFlow,
-        100 steps or more per call), batch events are reported when the
-        epoch's call returns, not as each batch ends; epoch events are never
-        delayed. Setting ``self.model.stop_training = True`` stops training
-        after the epoch. A callback is bound to the network (``set_model``)
-        during training only. ``clone`` and searches give every copy deep
-        copies of the callbacks; a pickled estimator keeps the callbacks that
-        can be pickled and drops the others (with a warning).
-    xla_inference : bool, default=False
-        Run inference (scores, ``predict``, reconstructions) through
-        XLA-compiled functions on TensorFlow. Each new input shape (batch sizes
-        rounded up to a power of two, at most 1,024; lengths as given) is
-        compiled once (a noticeable pause), after which calls are faster,
-        most for large batches: worth it when one fitted model
-        scores many requests, not for a single call. Results agree with the
-        default path to float32 rounding. Training is never XLA-compiled
-        (slower for LSTMs on CPU). No effect on JAX, where Keras always
-        compiles, nor with a GPU, where Keras runs the LSTMs through cuDNN
-        (which XLA cannot compile). Read at call time, so it can be switched on
-        a fitted model with ``set_params``.
+        The k-NN part reads the whole code (``code``), the pooled read-outs
+        included.
+    %(autoencoder_parameters)s
 
     Attributes
     ----------
@@ -236,36 +117,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         The standardized codes of the calibration sequences (a uniform
         sample of 2,000 where there are more), whose neighbours score new
         codes (``"knn"`` and ``"combined"``).
-    model_ : keras.Model
-        The trained Keras autoencoder.
-    encoder_ : keras.Model
-        View of ``model_``'s encoder, sharing its weights.
-    decoder_ : keras.Model
-        View of ``model_``'s decoder, sharing its weights.
-    history_ : dict of str to list of float
-        Per-epoch ``"loss"`` (and ``"val_loss"``).
-    n_iter_ : int
-        Number of epochs trained.
-    best_loss_ : float
-        Lowest monitored loss seen.
-    n_timesteps_ : int
-        Length of the fitted sequences.
-    n_channels_ : int
-        Values per time step.
-    input_ndim_ : int
-        2 if ``fit`` got univariate sequences as rows of a 2-D array, else 3.
-    network_params_ : dict
-        Keyword arguments the network was built with.
-    channel_mean_ : ndarray of shape (n_channels_,) or None
-        Per-channel mean of the training data's real steps, subtracted before
-        the network (``standardize=True``); None otherwise.
-    channel_scale_ : ndarray of shape (n_channels_,) or None
-        Per-channel standard deviation the network's input is divided by
-        (1 for a constant channel); None without ``standardize``.
-    n_features_in_ : int
-        Number of time steps of the input, as scikit-learn counts features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``fit`` got a DataFrame with string column names.
+    %(autoencoder_attributes)s
 
     See Also
     --------
@@ -338,37 +190,35 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         xla_inference=False,
         callbacks=None,
     ):
-        super().__init__(
-            units,
-            latent_dim=latent_dim,
-            bidirectional=bidirectional,
-            code=code,
-            standardize=standardize,
-            activation=activation,
-            future_steps=future_steps,
-            reverse_reconstruction=reverse_reconstruction,
-            prediction_weight=prediction_weight,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            epochs=epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            validation_split=validation_split,
-            early_stopping=early_stopping,
-            patience=patience,
-            min_delta=min_delta,
-            shuffle=shuffle,
-            random_state=random_state,
-            verbose=verbose,
-            warm_start=warm_start,
-            distribute_strategy=distribute_strategy,
-            xla_inference=xla_inference,
-            callbacks=callbacks,
-        )
+        self.units = units
         self.contamination = contamination
         self.scoring = scoring
         self.n_neighbors = n_neighbors
+        self.latent_dim = latent_dim
+        self.bidirectional = bidirectional
+        self.code = code
+        self.standardize = standardize
+        self.activation = activation
+        self.future_steps = future_steps
+        self.reverse_reconstruction = reverse_reconstruction
+        self.prediction_weight = prediction_weight
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.distribute_strategy = distribute_strategy
+        self.xla_inference = xla_inference
+        self.callbacks = callbacks
 
     def _predict(self, model, x):
         """Run ``model`` on ``x``, its rows padded to a multiple of ``CPU_GRAPH_BATCH_SIZE``.
@@ -427,8 +277,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     def _reconstruction_distances(self, errors, sequences):
         """Squared Mahalanobis distances where an error model is fitted, else the MSE."""
         if not hasattr(self, "error_covariance_"):
-            return self._mse(errors, sequences)
-        return _worst_if_not_finite(self._mahalanobis(np.abs(errors), sequences.lengths))
+            return mean_squared_errors(errors, sequences)
+        return worst_if_not_finite(self._mahalanobis(np.abs(errors), sequences.lengths))
 
     @staticmethod
     def _combined(reconstruction, knn):
@@ -505,10 +355,9 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """
         if weights is not None:
             sequences, weights = sequences.take(weights > 0), weights[weights > 0]
-        sample = getattr(self, "_calibration_sample", None)
-        if sample is None:  # a fresh model, or one pickled before samples were kept
-            seed = getattr(self, "_model_seed", 0)
-            sample = CalibrationSample.empty(self.n_timesteps_, self.n_channels_, seed)
+        sample = self._calibration_sample
+        if sample is None:  # a fresh model
+            sample = CalibrationSample.empty(self.n_timesteps_, self.n_channels_, self._model_seed)
         self._calibration_sample = sample.add(sequences, weights)
         if partial:
             sequences = self._calibration_sample.sequences()
@@ -532,7 +381,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
             if not np.isfinite(vectors).all():
                 self._reject_non_finite(np.isfinite(vectors).all(axis=1))
-            self.error_covariance_ = _ledoit_wolf(vectors, weights)
+            self.error_covariance_ = weighted_ledoit_wolf(vectors, weights)
         if self.scoring_ == "combined":
             scores = self._combined(self._reconstruction_distances(errors, sequences), knn)
         else:
@@ -558,7 +407,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         codes = (codes - self.code_mean_) / self.code_scale_
         kept = np.ones(codes.shape[0], bool)
         if codes.shape[0] > MAX_REFERENCE_CODES:
-            rng = np.random.RandomState(getattr(self, "_model_seed", 0))
+            rng = np.random.RandomState(self._model_seed)
             kept[:] = False
             kept[rng.choice(codes.shape[0], MAX_REFERENCE_CODES, replace=False)] = True
         self.training_codes_ = codes[kept]
@@ -572,14 +421,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             # Tukey's fence on the product of the distances, as on the distances of the
             # other scorings (the log would pull in the long tail); scaled by the median
             # so that exp cannot overflow.
-            median = float(_percentile(scores, 50, weights))
-            q1, q3 = _percentile(np.exp(median - scores), [25, 75], weights)
+            median = float(weighted_percentile(scores, 50, weights))
+            q1, q3 = weighted_percentile(np.exp(median - scores), [25, 75], weights)
             self.offset_ = float(median - np.log(q3 + 1.5 * (q3 - q1)))
         elif self.contamination == "auto":
-            q1, q3 = _percentile(scores, [25, 75], weights)
+            q1, q3 = weighted_percentile(scores, [25, 75], weights)
             self.offset_ = float(q1 - 1.5 * (q3 - q1))
         else:
-            self.offset_ = float(_percentile(scores, 100.0 * self.contamination, weights))
+            self.offset_ = float(weighted_percentile(scores, 100.0 * self.contamination, weights))
 
     @staticmethod
     def _reject_non_finite(finite):
@@ -619,7 +468,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         """``score_samples`` of validated ``sequences``, given their signed ``errors``."""
         if self.scoring_ == "mahalanobis" or self.scoring_ == "mse":
             return self._scores(errors, sequences)
-        knn = _worst_if_not_finite(self._knn_distances(self._codes(sequences)))
+        knn = worst_if_not_finite(self._knn_distances(self._codes(sequences)))
         if self.scoring_ == "knn":
             return -knn
         return self._combined(self._reconstruction_distances(errors, sequences), knn)
@@ -633,7 +482,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         sequences = self._check_fitted_sequences(X)
         errors = self._errors(sequences)
         scores = self._scores_of(sequences, errors)
-        return scores, self._in_input_form(np.square(errors), sequences)
+        return scores, in_input_form(np.square(errors), sequences)
 
     def decision_function(self, X):
         """Shifted score: negative for outliers, non-negative for inliers.

@@ -5,13 +5,27 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, _fit_context, clone
-from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from sklearn_lstmae._thresholds import pot_threshold, threshold_from_labels
-from sklearn_lstmae._windows import sliding_windows
+from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
+from sklearn_lstmae._persistence.archive import SaveMixin
+from sklearn_lstmae._persistence.registry import register_savable
+from sklearn_lstmae._series_stream import SeriesStream
+from sklearn_lstmae._utils.events import flagged_runs
+from sklearn_lstmae._utils.periods import dominant_period
+from sklearn_lstmae._utils.rollback import restore_on_failure
+from sklearn_lstmae._utils.thresholds import pot_threshold, threshold_from_labels
+from sklearn_lstmae._utils.validation import check_n_channels
+from sklearn_lstmae._utils.window_estimators import (
+    as_estimator_input,
+    clone_with_random_state,
+    epochs_for_steps,
+    takes_sequences,
+)
+from sklearn_lstmae._utils.windows import sliding_windows
 
 # Points per chunk when a whole series is scored: bounds the windows held at once.
 CHUNK_POINTS = 32768
@@ -22,45 +36,8 @@ MAX_TRAINING_WINDOWS = 10_000
 TRAINING_STEPS, BATCH_SIZE = 1500, 32
 # POT models the tail of the calibration scores above this quantile (as SPOT does).
 POT_INITIAL_QUANTILE = 0.98
-# window="auto": the autocorrelation's highest peak between these lags (as TSB-AD's
-# find_length), else FALLBACK_WINDOW.
-PERIOD_LAGS = (3, 400)
+# window="auto": the dominant period (at least MIN_WINDOW), else FALLBACK_WINDOW.
 MIN_WINDOW, FALLBACK_WINDOW = 8, 125
-# ... and only a peak of at least this autocorrelation (white noise stays near 0).
-MIN_PEAK_AUTOCORRELATION = 0.2
-
-
-def dominant_period(series):
-    """Return the lag of the highest autocorrelation peak of ``series`` (2-D), or None.
-
-    The channels are z-normalized and averaged; peaks are searched between
-    ``PERIOD_LAGS``, and only a peak of autocorrelation at least
-    ``MIN_PEAK_AUTOCORRELATION`` counts.
-    """
-    values = series - series.mean(axis=0)
-    scale = values.std(axis=0)
-    values = (values / np.where(scale > 0, scale, 1.0)).mean(axis=1)
-    n = values.size
-    spectrum = np.fft.rfft(values, 2 * n)
-    autocorrelation = np.fft.irfft(spectrum * np.conj(spectrum))[:n]
-    if autocorrelation[0] <= 0:
-        return None
-    autocorrelation = autocorrelation / autocorrelation[0]
-    low, high = PERIOD_LAGS[0], min(PERIOD_LAGS[1], n // 2)
-    if high - low < 3:
-        return None
-    lags = np.arange(low, high)
-    middle = autocorrelation[low:high]
-    before, after = autocorrelation[low - 1 : high - 1], autocorrelation[low + 1 : high + 1]
-    peaks = lags[(middle > before) & (middle > after) & (middle >= MIN_PEAK_AUTOCORRELATION)]
-    if peaks.size == 0:
-        return None
-    return int(peaks[np.argmax(autocorrelation[peaks])])
-
-
-def _training_epochs(n_windows):
-    """Return the default detector's epochs: about ``TRAINING_STEPS`` steps of ``n_windows``."""
-    return max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))
 
 
 def _stacked_windows(series, window, stride):
@@ -68,19 +45,12 @@ def _stacked_windows(series, window, stride):
     return np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
 
 
-def _fitted(estimator, windows, three_d):
-    """Fit ``estimator`` on ``windows``, flattened where it does not take 3-D input."""
-    return estimator.fit(windows if three_d else windows.reshape(windows.shape[0], -1))
-
-
 def _default_window_detector(n_windows, random_state, scoring="auto"):
-    from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
-
     return LSTMAutoencoderOutlierDetector(
         units=32,
         code="states_and_means",
         n_neighbors=5,
-        epochs=_training_epochs(n_windows),
+        epochs=epochs_for_steps(n_windows, steps=TRAINING_STEPS, batch_size=BATCH_SIZE),
         batch_size=BATCH_SIZE,
         standardize=True,
         scoring=scoring,
@@ -88,7 +58,8 @@ def _default_window_detector(n_windows, random_state, scoring="auto"):
     )
 
 
-class SeriesAnomalyDetector(BaseEstimator):
+@register_savable
+class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     """Find anomalies in long series: per-point scores, flags and ranges.
 
     It cuts the training series into overlapping windows, fits a window-level
@@ -192,6 +163,9 @@ class SeriesAnomalyDetector(BaseEstimator):
         the 99% quantile, which put both on one scale.
     n_channels_ : int
         Channels of the training series.
+    n_features_in_ : int
+        The same count, as scikit-learn names the columns of ``X`` (each row
+        of a series is one time point).
     threshold_ : float
         Points scoring above it are anomalies.
     calibration_scores_ : ndarray of shape (n_calibration_points,)
@@ -277,14 +251,22 @@ class SeriesAnomalyDetector(BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------ validation
-    def _check_series(self, X, *, n_channels=None, min_length=None):
-        """Return ``(list of 2-D float32 series, whether X was a list)``."""
+    def _check_series(self, X, *, fitted=False, min_length=None):
+        """Return ``(list of 2-D float32 series, whether X was a list)``.
+
+        ``fitted``: check the channels against the fit (else: that all series share them).
+        """
         is_list = isinstance(X, list | tuple)
         if is_list and len(X) == 0:
             raise ValueError("X is an empty list; pass a series or a list of series.")
         series = []
         for i, item in enumerate(X if is_list else [X]):
             name = f"X[{i}]" if is_list else "X"
+            if issparse(item):
+                raise TypeError(
+                    f"{name} is a sparse matrix; a series must be dense: an array of shape "
+                    "(n_timesteps,) or (n_timesteps, n_channels), or a list of them."
+                )
             values = np.asarray(item) if not hasattr(item, "iloc") else item.to_numpy()
             if values.ndim == 1:
                 values = values[:, None]
@@ -302,18 +284,15 @@ class SeriesAnomalyDetector(BaseEstimator):
             values = check_array(
                 values, dtype=np.float32, ensure_min_samples=1, input_name=name
             ).astype(np.float32, copy=False)
-            if n_channels is not None and values.shape[1] != n_channels:
-                raise ValueError(
-                    f"{name} has {values.shape[1]} channels; the detector was fitted on "
-                    f"{n_channels}."
-                )
+            if fitted:
+                check_n_channels(values.shape[1], self, input_name=name)
             if min_length is not None and values.shape[0] < min_length:
                 raise ValueError(
                     f"{name} has {values.shape[0]} points, fewer than one window "
                     f"(window_={min_length})."
                 )
             series.append(values)
-        if n_channels is None and len({s.shape[1] for s in series}) > 1:
+        if not fitted and len({s.shape[1] for s in series}) > 1:
             raise ValueError("The series in X have different channel counts.")
         return series, is_list
 
@@ -350,7 +329,8 @@ class SeriesAnomalyDetector(BaseEstimator):
         short = [i for i, s in enumerate(series) if s.shape[0] < window]
         if short:
             raise ValueError(
-                f"Series {short[0]} has {series[short[0]].shape[0]} points, fewer than one "
+                f"Series {short[0]} has {series[short[0]].shape[0]} points "
+                f"(n_samples={series[short[0]].shape[0]}), fewer than one "
                 f"window ({window}); pass longer series or a smaller window."
             )
         scoring_stride = self.scoring_stride or max(1, window // 16)
@@ -368,9 +348,7 @@ class SeriesAnomalyDetector(BaseEstimator):
             scoring = "mse" if point_scores == "reconstruction" else "auto"
             estimator = _default_window_detector(windows.shape[0], self.random_state, scoring)
         else:
-            estimator = clone(self.estimator)
-            if self.random_state is not None and "random_state" in estimator.get_params():
-                estimator.set_params(random_state=self.random_state)
+            estimator = clone_with_random_state(self.estimator, self.random_state)
         has_errors = hasattr(estimator, "reconstruction_error")
         if point_scores == "auto":
             point_scores = "either" if has_errors else "window"
@@ -379,15 +357,15 @@ class SeriesAnomalyDetector(BaseEstimator):
                 f"point_scores={point_scores!r} needs an estimator with reconstruction_error; "
                 f"{type(estimator).__name__} has none. Use point_scores='window'."
             )
-        three_d = get_tags(estimator).input_tags.three_d_array
-        _fitted(estimator, windows, three_d)
+        three_d = takes_sequences(estimator)
+        estimator.fit(as_estimator_input(windows, three_d))
         # Scoring the training series needs the new state: a failure restores the old one.
-        previous = dict(vars(self))
-        try:
+        with restore_on_failure(self):
             self.estimator_ = estimator
             self.window_, self.stride_, self.scoring_stride_ = window, stride, scoring_stride
             self.point_scores_ = point_scores
             self.n_channels_ = series[0].shape[1]
+            self.n_features_in_ = self.n_channels_  # a row of a series is a time point
             self._three_d = three_d
             if point_scores == "either":
                 parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
@@ -402,12 +380,12 @@ class SeriesAnomalyDetector(BaseEstimator):
                 everything = self._centered(_stacked_windows(series, window, stride))
                 final = clone(estimator)
                 if self.estimator is None:  # its training steps stay about the same
-                    final.set_params(epochs=_training_epochs(everything.shape[0]))
-                self.estimator_ = _fitted(final, everything, three_d)
-        except BaseException:
-            vars(self).clear()
-            vars(self).update(previous)
-            raise
+                    final.set_params(
+                        epochs=epochs_for_steps(
+                            everything.shape[0], steps=TRAINING_STEPS, batch_size=BATCH_SIZE
+                        )
+                    )
+                self.estimator_ = final.fit(as_estimator_input(everything, three_d))
         return self
 
     def _split_for_calibration(self, series, window):
@@ -469,7 +447,7 @@ class SeriesAnomalyDetector(BaseEstimator):
         if self.point_scores_ != "window":
             columns.append(np.asarray(self.estimator_.reconstruction_error(windows), np.float64))
         if self.point_scores_ != "reconstruction":
-            flat = windows if self._three_d else windows.reshape(windows.shape[0], -1)
+            flat = as_estimator_input(windows, self._three_d)
             scores = -np.asarray(self.estimator_.score_samples(flat), dtype=np.float64)
             columns.append(np.broadcast_to(scores[:, None, None], (*windows.shape[:2], 1)))
         return columns[0] if len(columns) == 1 else np.concatenate(columns, axis=2)
@@ -505,9 +483,7 @@ class SeriesAnomalyDetector(BaseEstimator):
 
     def _each(self, X, output="scores"):
         check_is_fitted(self)
-        series, is_list = self._check_series(
-            X, n_channels=self.n_channels_, min_length=self.window_
-        )
+        series, is_list = self._check_series(X, fitted=True, min_length=self.window_)
         scores = [self._score_one(s, output) for s in series]
         return scores if is_list else scores[0]
 
@@ -584,8 +560,8 @@ class SeriesAnomalyDetector(BaseEstimator):
         """
         flags = self.predict_series(X)
         if isinstance(flags, list):
-            return [_runs(f) for f in flags]
-        return _runs(flags)
+            return [flagged_runs(f) for f in flags]
+        return flagged_runs(flags)
 
     def set_threshold_from_labels(self, X, y, *, max_false_positive_rate=None):
         """Choose ``threshold_`` on a labelled series: best F1, or best recall at a bound.
@@ -623,22 +599,6 @@ class SeriesAnomalyDetector(BaseEstimator):
         self.threshold_ = float(np.nextafter(threshold, -np.inf))
         return self
 
-    def save(self, path):
-        """Write the detector to a file that :func:`sklearn_lstmae.load` reads.
-
-        Data only, no pickle (see ``LSTMAutoencoderOutlierDetector.save``). The
-        window detector must be one of the library's; for others (e.g.
-        ``IsolationForest``) use skops or pickle.
-
-        Parameters
-        ----------
-        path : str, os.PathLike or binary file object
-            Where to write.
-        """
-        from sklearn_lstmae._persistence import save
-
-        save(self, path)
-
     def stream(self):
         """Return a :class:`SeriesStream` that scores one series chunk by chunk.
 
@@ -660,124 +620,3 @@ def _part_scaling(parts):
     """Offsets and scales that map each column's median to 0 and 99% quantile to 1."""
     median, high = np.quantile(parts, [0.5, 0.99], axis=0)
     return median, np.maximum(high - median, np.finfo(np.float64).tiny)
-
-
-def _runs(flags):
-    """``(start, stop)`` of each run of nonzero values in a 1-D array."""
-    edges = np.diff(np.r_[0, (np.asarray(flags) != 0).astype(np.int8), 0])
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
-
-
-class SeriesStream:
-    """Score one long series chunk by chunk, with memory bounded by the chunk.
-
-    A point's score depends on the windows that cover it, so it is final only
-    once ``window_ - 1`` later points (or the end) have arrived. Each
-    :meth:`update` returns the scores that became final; :meth:`finish`
-    returns the rest. Concatenated, they equal
-    :meth:`SeriesAnomalyDetector.score_series` of the whole series. The
-    stream keeps only the last window or so of points and their partial sums.
-
-    Get one from :meth:`SeriesAnomalyDetector.stream`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn.ensemble import IsolationForest
-    >>> from sklearn_lstmae import SeriesAnomalyDetector
-    >>> series = np.sin(np.arange(3000) / 8)
-    >>> detector = SeriesAnomalyDetector(IsolationForest(random_state=0), window=50).fit(series)
-    >>> stream = detector.stream()
-    >>> parts = [stream.update(series[i : i + 700]) for i in range(0, 3000, 700)]
-    >>> scores = np.concatenate([*parts, stream.finish()])
-    >>> bool(np.allclose(scores, detector.score_series(series)))
-    True
-    """
-
-    def __init__(self, detector, *, output="scores"):
-        self._detector = detector
-        self._output = output
-        self._width = detector.window_
-        self._stride = detector.scoring_stride_
-        n_values = {"reconstruction": 0, "window": 1, "either": 1}[detector.point_scores_]
-        n_values += 0 if detector.point_scores_ == "window" else detector.n_channels_
-        self._tail = np.empty((0, detector.n_channels_), np.float32)
-        self._sums = np.empty((0, n_values))
-        self._counts = np.empty(0)
-        self._offset = 0  # index in the series of the tail's first point
-        self._next_start = 0  # index of the next window to score
-        self._finished = False
-
-    def _add_windows(self, data, starts):
-        """Add the values of the windows at ``starts`` (indices into ``data``)."""
-        if starts.size == 0:
-            return
-        windows = sliding_windows(data, self._width)[starts]
-        values = self._detector._window_values(windows)
-        for step in range(self._width):
-            self._sums[starts + step] += values[:, step]
-            self._counts[starts + step] += 1
-
-    def _emit(self, n):
-        return self._detector._points(self._sums[:n] / self._counts[:n, None], self._output)
-
-    def update(self, chunk):
-        """Add the next points; return the scores that became final.
-
-        Parameters
-        ----------
-        chunk : array-like of shape (n_points,) or (n_points, n_channels)
-            The series' next points.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_final,)
-            Scores of the points before the last window or so, in order.
-        """
-        (chunk,), _ = self._detector._check_series([chunk], n_channels=self._detector.n_channels_)
-        return self._update(chunk)
-
-    def _update(self, chunk):
-        if self._finished:
-            raise ValueError("The stream is finished; start a new one with detector.stream().")
-        data = np.concatenate([self._tail, chunk])
-        self._sums = np.concatenate([self._sums, np.zeros((chunk.shape[0], self._sums.shape[1]))])
-        self._counts = np.concatenate([self._counts, np.zeros(chunk.shape[0])])
-        end = self._offset + data.shape[0]
-        starts = np.arange(self._next_start, end - self._width + 1, self._stride)
-        self._add_windows(data, starts - self._offset)
-        if starts.size:
-            self._next_start = int(starts[-1]) + self._stride
-        # Later windows start at next_start or later; keep one window's points for the
-        # window that finish() may add at the end.
-        keep_from = max(self._offset, min(self._next_start, end - self._width))
-        n_final = keep_from - self._offset
-        scores = self._emit(n_final)
-        self._tail, self._sums, self._counts = (
-            data[n_final:],
-            self._sums[n_final:],
-            self._counts[n_final:],
-        )
-        self._offset = keep_from
-        return scores
-
-    def finish(self):
-        """Return the scores of the remaining points; the stream ends.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_remaining,)
-        """
-        if self._finished:
-            raise ValueError("The stream is already finished.")
-        n = self._tail.shape[0]
-        if self._offset + n < self._width:
-            raise ValueError(
-                f"The series has {self._offset + n} points, fewer than one window "
-                f"(window_={self._width})."
-            )
-        if n and self._counts[-1] == 0:  # the last points: one more window, ending there
-            self._add_windows(self._tail, np.array([n - self._width]))
-        self._finished = True
-        return self._emit(n)

@@ -10,23 +10,25 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
-    clone,
 )
-from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sklearn_lstmae._validation import check_sequences
-from sklearn_lstmae._windows import sliding_windows
+from sklearn_lstmae._persistence.archive import SaveMixin
+from sklearn_lstmae._persistence.registry import register_savable
+from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
+from sklearn_lstmae._utils.validation import check_n_channels, check_sequences
+from sklearn_lstmae._utils.window_estimators import (
+    as_estimator_input,
+    clone_with_random_state,
+    epochs_for_steps,
+    takes_sequences,
+)
+from sklearn_lstmae._utils.windows import sliding_windows
 
 # The default autoencoder trains for about this many mini-batch steps of BATCH_SIZE windows,
 # and for at most MAX_EPOCHS epochs (LSTMAutoencoderTransformer's default) on few windows.
 TRAINING_STEPS, BATCH_SIZE, MAX_EPOCHS = 2000, 32, 100
-
-
-def _training_epochs(n_windows):
-    """Return the default autoencoder's epochs for ``n_windows`` training windows."""
-    return int(min(MAX_EPOCHS, max(1, -(-TRAINING_STEPS * BATCH_SIZE // n_windows))))
 
 
 def _window_starts(length, window, stride):
@@ -57,7 +59,10 @@ def _windows(sequences, window, stride):
     return [w for block in windows for w in block], np.asarray(counts)
 
 
-class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+@register_savable
+class WindowCodeTransformer(
+    SaveMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Codes of a sequence's short windows, pooled: local patterns as features.
 
     ``fit`` cuts every training sequence into overlapping windows of
@@ -176,18 +181,16 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         windows, _ = _windows(sequences, self.window, stride)
         n_windows = len(windows)
         if self.estimator is None:
-            from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
-
             estimator = LSTMAutoencoderTransformer(
-                epochs=_training_epochs(n_windows),
+                epochs=epochs_for_steps(
+                    n_windows, steps=TRAINING_STEPS, batch_size=BATCH_SIZE, max_epochs=MAX_EPOCHS
+                ),
                 batch_size=BATCH_SIZE,
                 random_state=self.random_state,
             )
         else:
-            estimator = clone(self.estimator)
-            if self.random_state is not None and "random_state" in estimator.get_params():
-                estimator.set_params(random_state=self.random_state)
-        three_d = get_tags(estimator).input_tags.three_d_array
+            estimator = clone_with_random_state(self.estimator, self.random_state)
+        three_d = takes_sequences(estimator)
         width = max(w.shape[0] for w in windows)
         estimator.fit(self._as_input(windows, three_d, width))
         first = self._as_input(windows[:1], three_d, width)
@@ -224,11 +227,7 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         sequences = check_sequences(X, estimator=self)
         if not sequences.is_list:
             validate_data(self, X, reset=False, skip_check_array=True)
-        if sequences.n_channels != self.n_channels_:
-            raise ValueError(
-                f"X has {sequences.n_channels} channels per time step, but "
-                f"{type(self).__name__} was fitted on {self.n_channels_}."
-            )
+        check_n_channels(sequences.n_channels, self)
         windows, counts = _windows(sequences, self._window, self.stride_)
         codes = np.asarray(
             self.estimator_.transform(self._as_input(windows, self._three_d, self._width))
@@ -237,44 +236,6 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
         means = np.add.reduceat(codes, firsts, axis=0, dtype=np.float64) / counts[:, None]
         maxima = np.maximum.reduceat(codes, firsts, axis=0)
         return np.hstack([means, maxima]).astype(np.float32)
-
-    def save(self, path):
-        """Write the transformer to a file that :func:`sklearn_lstmae.load` reads.
-
-        Data only, no pickle (see ``LSTMAutoencoderTransformer.save``): the
-        parameters, the fitted attributes and the window autoencoder's network.
-        The window autoencoder must be one of the library's; for others (e.g.
-        ``PCA``) use skops or pickle.
-
-        Parameters
-        ----------
-        path : str, os.PathLike or binary file object
-            Where to write. A failed call leaves an existing file untouched.
-
-        Raises
-        ------
-        TypeError
-            If the estimator is not one of the library's.
-
-        Examples
-        --------
-        >>> import io
-        >>> import numpy as np
-        >>> import sklearn_lstmae
-        >>> from sklearn_lstmae import LSTMAutoencoderTransformer, WindowCodeTransformer
-        >>> X = np.sin(np.linspace(0, 60, 1200)).reshape(20, 60)
-        >>> windows = WindowCodeTransformer(
-        ...     LSTMAutoencoderTransformer(units=4, epochs=2), window=16, random_state=0
-        ... ).fit(X)
-        >>> file = io.BytesIO()
-        >>> windows.save(file)
-        >>> loaded = sklearn_lstmae.load(io.BytesIO(file.getvalue()))
-        >>> bool(np.array_equal(loaded.transform(X), windows.transform(X)))
-        True
-        """
-        from sklearn_lstmae._persistence import save
-
-        save(self, path)
 
     def _as_input(self, windows, three_d, width):
         """Give ``windows`` to the estimator as it takes them.
@@ -290,8 +251,7 @@ class WindowCodeTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
                     f"sequences are shorter than the {width}-step windows. Pass a smaller "
                     "window or an estimator that takes sequences (3-D input)."
                 )
-            stacked = np.stack(windows)
-            return stacked.reshape(stacked.shape[0], -1)
+            return as_estimator_input(np.stack(windows), takes_3d=False)
         return np.stack(windows) if same_length else windows
 
     def __sklearn_tags__(self):

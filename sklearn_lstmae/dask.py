@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from sklearn_lstmae._threads import set_tensorflow_threads
+from sklearn_lstmae._engine.threads import set_tensorflow_threads
 
 __all__ = ["TensorFlowThreads"]
 

@@ -52,12 +52,3 @@ def japanese_vowels():
     splits = [load_japanese_vowels(split=s, return_X_y=True) for s in ("train", "test")]
     (X_train, y_train), (X_test, y_test) = splits
     return as_list(X_train), y_train, as_list(X_test), y_test
-
-
-def nan_padded(sequences, width=None):
-    """Right-pad a list of (length, n_channels) sequences with NaN into one 3-D array."""
-    width = width or max(len(s) for s in sequences)
-    padded = np.full((len(sequences), width, sequences[0].shape[1]), np.nan)
-    for i, sequence in enumerate(sequences):
-        padded[i, : len(sequence)] = sequence
-    return padded

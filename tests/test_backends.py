@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
+pytestmark = [pytest.mark.slow, pytest.mark.jax]  # the fast lane: -m 'not slow'
 
 SCRIPT = textwrap.dedent(
     """

@@ -5,7 +5,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from sklearn_lstmae import LSTMAutoencoderTransformer
-from tests.settings import FAST
+from tests._helpers import FAST
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector
 from sklearn_lstmae._calibration_sample import CalibrationSample
-from sklearn_lstmae._validation import check_sequences
+from sklearn_lstmae._utils.validation import check_sequences
 
 
 def chunk(values):

@@ -9,8 +9,7 @@ import pytest
 from sklearn.base import clone
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-
-SMALL = dict(units=4, batch_size=8, random_state=0)
+from tests._helpers import SMALL
 
 
 class EpochLog(keras.callbacks.Callback):

@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-from sklearn_lstmae._layers import LeadingFeatures, MaskedTimePooling, ReverseWithinLength
-from sklearn_lstmae._networks import build_encoder, code_size, decoded_size
-from tests.conftest import nan_padded
-from tests.settings import FAST
+from sklearn_lstmae._engine.layers import LeadingFeatures, MaskedTimePooling, ReverseWithinLength
+from sklearn_lstmae._engine.networks import build_encoder, code_size, decoded_size
+from tests._helpers import FAST, nan_padded
 
 FORWARD = dict(bidirectional=False)
 

@@ -1,4 +1,4 @@
-"""Searches on a local Dask cluster (module mirrors sklearn_lstmae.dask and _threads)."""
+"""Searches on a local Dask cluster (module mirrors sklearn_lstmae.dask and _engine/threads.py)."""
 
 import logging
 
@@ -13,9 +13,9 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_lstmae import LSTMAutoencoderTransformer, set_tensorflow_threads
 from sklearn_lstmae.dask import TensorFlowThreads
-from tests.settings import FAST
+from tests._helpers import FAST
 
-pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
+pytestmark = [pytest.mark.slow, pytest.mark.dask]  # the fast lane: -m 'not slow'
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.slow  # the fast lane: python -m pytest -m 'not slow'
+pytestmark = [pytest.mark.slow, pytest.mark.multidevice]  # the fast lane: -m 'not slow'
 
 SCRIPT = textwrap.dedent(
     """
@@ -29,7 +29,7 @@ SCRIPT = textwrap.dedent(
     kernel = mirrored.encoder_.get_layer("encoder_lstm_0").cell.kernel
     restored = pickle.loads(pickle.dumps(mirrored))
     named = LSTMAutoencoderTransformer(**params, distribute_strategy="mirrored").fit(X)
-    from sklearn_lstmae._training import distribute_batch
+    from sklearn_lstmae._engine.training import distribute_batch
     shares = distribute_batch(strategy, (X[:8], [X[:8], X[:8, :2]]))
     rows = [v.shape[0] for v in strategy.experimental_local_results(shares[1][1])]
     print(json.dumps({

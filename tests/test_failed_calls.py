@@ -8,10 +8,11 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer, _training
+from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+from sklearn_lstmae._engine import training as _training
+from tests._helpers import SMALL
 
 ESTIMATORS = [LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector]
-SMALL = dict(units=4, batch_size=8, random_state=0)
 
 
 def state(estimator):

@@ -1,4 +1,4 @@
-"""Compiled, chunked inference (module mirrors _inference)."""
+"""Compiled, chunked inference (module mirrors _engine/inference.py)."""
 
 import gc
 import pickle
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from sklearn_lstmae import LSTMAutoencoderTransformer
-from sklearn_lstmae._inference import compiled_forward, predict
-from sklearn_lstmae._networks import build_autoencoder
-from tests.settings import FAST
+from sklearn_lstmae._engine.inference import compiled_forward, predict
+from sklearn_lstmae._engine.networks import build_autoencoder
+from tests._helpers import FAST
 
 on_tensorflow = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="the tf.function path is TensorFlow's"
@@ -40,7 +40,7 @@ def test_transform_matches_keras_predict_in_any_chunking(fitted, italy_power):
 @pytest.mark.slow
 @on_tensorflow
 def test_cpu_graph_runs_small_batches_and_xla_large_ones(fitted, italy_power, monkeypatch):
-    from sklearn_lstmae import _inference
+    from sklearn_lstmae._engine import inference as _inference
 
     X = np.resize(italy_power[2], (1500, italy_power[2].shape[1]))[:, :, None].astype(np.float32)
     xla = clone_fitted(fitted).set_params(xla_inference=True)
@@ -142,7 +142,7 @@ def test_xla_inference_follows_further_training(italy_power):
 @on_tensorflow
 def test_xla_inference_steps_aside_where_cudnn_runs(fitted, italy_power, monkeypatch):
     # On a GPU Keras runs the LSTMs through cuDNN, which XLA cannot compile.
-    monkeypatch.setattr("sklearn_lstmae._layers.cudnn_may_run", lambda: True)
+    monkeypatch.setattr("sklearn_lstmae._engine.layers.cudnn_may_run", lambda: True)
     xla = clone_fitted(fitted).set_params(xla_inference=True)
     # (cuDNN "running" also turns the fused CPU kernel off: equal up to rounding)
     np.testing.assert_allclose(

@@ -9,8 +9,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import sklearn_lstmae
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+from tests import _helpers
 
-SMALL = dict(units=4, epochs=3, batch_size=16, random_state=0, scoring="knn")
+SMALL = dict(_helpers.SMALL, epochs=3, batch_size=16, scoring="knn")
 
 
 def _data(n=40, seed=0):

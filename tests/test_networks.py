@@ -1,11 +1,11 @@
-"""Keras network builders and custom layers (_networks, _layers)."""
+"""Keras network builders and custom layers (_engine/networks.py, _engine/layers.py)."""
 
 import keras
 import numpy as np
 import pytest
 
-from sklearn_lstmae._layers import FusedLSTM, RepeatedInputLSTM
-from sklearn_lstmae._networks import build_decoder, build_encoder
+from sklearn_lstmae._engine.layers import FusedLSTM, RepeatedInputLSTM
+from sklearn_lstmae._engine.networks import build_decoder, build_encoder
 
 
 def twin_lstms(units=6, activation="tanh"):
@@ -128,7 +128,7 @@ def traced_ops(layer, x):
 
 @on_tensorflow
 def test_fused_lstm_runs_tensorflows_kernel_except_where_xla_compiles(basic_motions):
-    from sklearn_lstmae._layers import xla_compatible_lstms
+    from sklearn_lstmae._engine.layers import xla_compatible_lstms
 
     x, _ = right_padded(basic_motions, 3)
     layer = twin_sequence_lstms(3, return_sequences=False)[1]

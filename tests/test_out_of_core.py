@@ -7,7 +7,7 @@ import pytest
 import sklearn
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-from tests.settings import FAST
+from tests._helpers import FAST
 
 
 @pytest.fixture(scope="module")

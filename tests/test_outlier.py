@@ -11,7 +11,7 @@ from sklearn_lstmae import (
     fold_windows,
     sliding_windows,
 )
-from tests.settings import FAST
+from tests._helpers import FAST
 
 
 @pytest.fixture(scope="module")

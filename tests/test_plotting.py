@@ -18,8 +18,9 @@ from sklearn_lstmae.plotting import (  # noqa: E402
     LossCurveDisplay,
     ReconstructionDisplay,
 )
+from tests import _helpers  # noqa: E402
 
-FAST = dict(units=4, epochs=3, batch_size=8, random_state=0)
+FAST = dict(_helpers.FAST, epochs=3)  # three points on a loss curve
 
 
 @pytest.fixture(autouse=True)

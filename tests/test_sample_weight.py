@@ -9,10 +9,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-from sklearn_lstmae._outlier import _ledoit_wolf, _percentile
+from sklearn_lstmae._utils.statistics import weighted_ledoit_wolf as _ledoit_wolf
+from sklearn_lstmae._utils.statistics import weighted_percentile as _percentile
+from tests import _helpers
 
 ESTIMATORS = [LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector]
-SMALL = dict(units=4, epochs=3, random_state=0)
+SMALL = dict(_helpers.SMALL, epochs=3, batch_size=32)
 
 
 def _data(n=24, seed=0):

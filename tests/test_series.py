@@ -11,7 +11,7 @@ from sklearn_lstmae import (
     _series,
     sliding_windows,
 )
-from sklearn_lstmae._thresholds import pot_threshold
+from sklearn_lstmae._utils.thresholds import pot_threshold
 
 TINY_LSTM = LSTMAutoencoderOutlierDetector(units=4, epochs=2, batch_size=32, scoring="mse")
 

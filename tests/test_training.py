@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from sklearn_lstmae import LSTMAutoencoderTransformer, _training
+from sklearn_lstmae import LSTMAutoencoderTransformer
+from sklearn_lstmae._engine import training as _training
 
 
 def _run(

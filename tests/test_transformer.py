@@ -1,4 +1,4 @@
-"""Behaviour of LSTMAutoencoderTransformer (module mirrors _transformer / _base)."""
+"""Behaviour of LSTMAutoencoderTransformer (module mirrors _transformer and _autoencoder)."""
 
 import copy
 import io
@@ -20,8 +20,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lstmae import LSTMAutoencoderTransformer
-from sklearn_lstmae._networks import code_size
-from tests.settings import FAST
+from sklearn_lstmae._engine.networks import code_size
+from tests._helpers import FAST
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
-from tests.conftest import nan_padded
-from tests.settings import FAST
+from tests._helpers import FAST, nan_padded
 
 
 @pytest.fixture(scope="module")

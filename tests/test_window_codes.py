@@ -12,8 +12,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lstmae import LSTMAutoencoderTransformer, WindowCodeTransformer
-from sklearn_lstmae._window_codes import _training_epochs, _window_starts
-from tests.settings import FAST
+from sklearn_lstmae._utils.window_estimators import epochs_for_steps
+from sklearn_lstmae._window_codes import BATCH_SIZE, MAX_EPOCHS, TRAINING_STEPS, _window_starts
+from tests._helpers import FAST
 
 
 def small(**params):
@@ -40,6 +41,12 @@ def test_window_starts_cover_every_step():
     # (45 - 16) is not a multiple of 8: a last window ends at the last step.
     assert _window_starts(45, 16, 8).tolist() == [0, 8, 16, 24, 29]
     assert _window_starts(10, 16, 8).tolist() == [0]  # shorter than a window: itself
+
+
+def _training_epochs(n_windows):
+    return epochs_for_steps(
+        n_windows, steps=TRAINING_STEPS, batch_size=BATCH_SIZE, max_epochs=MAX_EPOCHS
+    )
 
 
 def test_default_epochs_train_about_the_same_number_of_steps():

@@ -217,7 +217,7 @@ def check_sequences(X, *, estimator=None, input_name: str = "X", first_row: int 
 
     Examples
     --------
-    >>> from sklearn_lstmae._validation import check_sequences
+    >>> from sklearn_lstmae._utils.validation import check_sequences
     >>> check_sequences([[1, 2, 3], [4, 5, 6]]).values.shape
     (2, 3, 1)
     >>> check_sequences([[1.0, 2.0, 3.0], [4.0]]).lengths
@@ -233,7 +233,7 @@ def check_codes(Z, code_size):
 
     Examples
     --------
-    >>> from sklearn_lstmae._validation import check_codes
+    >>> from sklearn_lstmae._utils.validation import check_codes
     >>> check_codes([[0.5, 1.0]], code_size=2).dtype
     dtype('float32')
     """
@@ -244,6 +244,25 @@ def check_codes(Z, code_size):
             "the output of transform."
         )
     return Z
+
+
+def check_n_channels(n_channels, estimator, *, n_timesteps=None, input_name="X"):
+    """Reject input whose channel count differs from the fitted ``estimator.n_channels_``.
+
+    ``n_timesteps``, if given, is named in the message with the fitted shape.
+    """
+    expected = estimator.n_channels_
+    if n_channels == expected:
+        return
+    shape = (
+        ""
+        if n_timesteps is None
+        else f" (sequences of shape (n_timesteps, n_channels) = ({n_timesteps}, {expected}))"
+    )
+    raise ValueError(
+        f"{input_name} has {n_channels} channels per time step, but "
+        f"{type(estimator).__name__} was fitted on {expected}{shape}."
+    )
 
 
 def check_sample_weight(sample_weight, n_samples: int):

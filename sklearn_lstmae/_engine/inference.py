@@ -15,7 +15,7 @@ each new batch shape. Here each model gets one compiled function:
   batches (figures in benchmarks/README.md). The
   graph runs the LSTMs through TensorFlow's fused kernel, which XLA cannot
   compile: this function is traced with Keras's generic LSTM loop instead
-  (:func:`~sklearn_lstmae._layers.xla_compatible_lstms`). Results agree with
+  (:func:`~sklearn_lstmae._engine.layers.xla_compatible_lstms`). Results agree with
   the graph to float32 rounding (about 1e-7), not bit for bit;
 - on other backends, the model's own ``predict_on_batch`` (jit-compiled by
   Keras), fed batches padded to a power of two so that at most
@@ -37,7 +37,7 @@ import weakref
 
 import numpy as np
 
-from sklearn_lstmae._quiet import no_retracing_warnings
+from sklearn_lstmae._engine.log_filter import no_retracing_warnings
 
 # Samples per call; bounds the working memory independently of the data size.
 INFERENCE_BATCH_SIZE = 1024
@@ -92,7 +92,7 @@ def _xla_function(model):
     """Return ``model``'s forward pass compiled by XLA, one program per padded shape."""
     import tensorflow as tf
 
-    from sklearn_lstmae._layers import xla_compatible_lstms
+    from sklearn_lstmae._engine.layers import xla_compatible_lstms
 
     model_ref = weakref.ref(model)
     concrete = {}  # padded input shape -> its compiled function
@@ -133,7 +133,7 @@ def compiled_forward(model, *, jit=False):
     """
     import keras
 
-    from sklearn_lstmae._layers import cudnn_may_run
+    from sklearn_lstmae._engine.layers import cudnn_may_run
 
     functions = _COMPILED.setdefault(model, {})
     tensorflow = keras.backend.backend() == "tensorflow"

@@ -15,8 +15,8 @@ import pytest
 
 import sklearn_lstmae
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+from tests._helpers import FAST
 
-FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)
 ESTIMATORS = [LSTMAutoencoderTransformer, LSTMAutoencoderOutlierDetector]
 
 
@@ -105,7 +105,7 @@ def test_the_file_holds_no_pickle(italy_power):
 
 def _with_network(estimator, model):
     """``estimator``'s archive with its network replaced by ``model``'s."""
-    from sklearn_lstmae._serialization import model_to_bytes
+    from sklearn_lstmae._engine.model_bytes import model_to_bytes
 
     network = model_to_bytes(model)
     return _rewritten(_saved(estimator), lambda members: {**members, "model.keras": network})
@@ -265,13 +265,6 @@ def test_a_series_detector_round_trips_with_its_window_detector(tmp_path):
     np.testing.assert_array_equal(loaded.score_series(series), detector.score_series(series))
     assert loaded.threshold_ == detector.threshold_
     assert isinstance(loaded.estimator, LSTMAutoencoderOutlierDetector)
-    # A file written before center_windows existed scores as it did then: uncentered.
-    uncentered = SeriesAnomalyDetector(window_detector, window=20, center_windows=False)
-    data = _saved(uncentered.fit(series))
-    del_center = _metadata_changed(data, lambda m: m["params"].pop("center_windows"))
-    older = sklearn_lstmae.load(io.BytesIO(del_center))
-    assert older.center_windows is False
-    np.testing.assert_array_equal(older.score_series(series), uncentered.score_series(series))
     forest = SeriesAnomalyDetector(IsolationForest(), window=20).fit(series)
     with pytest.raises(TypeError, match="skops"):
         forest.save(tmp_path / "forest.lstmae")

@@ -15,8 +15,9 @@ A file written by ``estimator.save(path)`` is a zip archive of:
 
 JSON cannot hold tuples, arrays, random states or objects, so the metadata
 tags them (``{"__tuple__": [...]}`` and the like). Loading accepts only the
-tags and classes listed here: it builds data, and never imports or runs what
-the file names.
+tags listed here and the classes in :mod:`sklearn_lstmae._persistence.registry`
+(each registered by its own module): it builds data, and never imports or runs
+what the file names. Keras and TensorFlow load when a network is written or read.
 """
 
 from __future__ import annotations
@@ -31,36 +32,17 @@ import zipfile
 
 import numpy as np
 
+from sklearn_lstmae._persistence.registry import (
+    is_plain_object,
+    is_savable_estimator,
+    plain_object_class,
+    savable_estimator,
+)
+from sklearn_lstmae._version import __version__
+
 FORMAT = 1
-# Parameters added after a class was first saved, with the value that behaves as the files
-# written before them did (a missing parameter must not take a newer default).
-_VALUES_BEFORE_ADDED = {"SeriesAnomalyDetector": {"center_windows": False}}
 _METADATA, _ARRAYS = "metadata.json", "arrays.npz"
 _MODEL_NAME = re.compile(r"model(-[1-9][0-9]*)?\.keras")
-
-
-def _estimator_classes():
-    from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
-    from sklearn_lstmae._series import SeriesAnomalyDetector
-    from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
-    from sklearn_lstmae._window_codes import WindowCodeTransformer
-
-    classes = (
-        LSTMAutoencoderTransformer,
-        LSTMAutoencoderOutlierDetector,
-        SeriesAnomalyDetector,
-        WindowCodeTransformer,
-    )
-    return {cls.__name__: cls for cls in classes}
-
-
-def _object_classes():
-    """Classes whose instances the file may hold as plain fields (nothing else)."""
-    from sklearn.covariance import LedoitWolf
-
-    from sklearn_lstmae._calibration_sample import CalibrationSample
-
-    return {cls.__name__: cls for cls in (LedoitWolf, CalibrationSample)}
 
 
 class _Encoder:
@@ -118,16 +100,15 @@ class _Encoder:
                     "cached_gaussian": float(cached_gaussian),
                 }
             }
-        name = type(value).__name__
-        if _estimator_classes().get(name) is type(value):
+        if is_savable_estimator(value):
             return {"__estimator__": self.estimator(value)}
-        if _object_classes().get(name) is type(value):
+        if is_plain_object(value):
             fields = (
                 {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
                 if dataclasses.is_dataclass(value)
                 else vars(value)
             )
-            return {"__object__": name, "fields": self(fields)}
+            return {"__object__": type(value).__name__, "fields": self(fields)}
         import keras
 
         if isinstance(value, keras.optimizers.Optimizer):
@@ -147,12 +128,11 @@ class _Decoder:
 
     def estimator(self, fields):
         """Rebuild an estimator from :meth:`_Encoder.estimator`'s fields."""
-        cls = _estimator_classes().get(fields.get("estimator"))
+        cls = savable_estimator(fields.get("estimator"))
         if cls is None:
             raise ValueError(f"the archive holds an unknown estimator {fields.get('estimator')!r}")
         try:
-            params = {**_VALUES_BEFORE_ADDED.get(cls.__name__, {}), **self(fields["params"])}
-            estimator = cls(**params)
+            estimator = cls(**self(fields["params"]))
         except TypeError as error:
             raise ValueError(
                 f"the archive's parameters do not fit {cls.__name__}: {error}"
@@ -203,7 +183,7 @@ class _Decoder:
         if tag == "__estimator__":
             return self.estimator(value[tag])
         if tag == "__object__":
-            cls = _object_classes().get(value[tag])
+            cls = plain_object_class(value[tag])
             if cls is None:
                 raise ValueError(f"the archive holds an object of unknown class {value[tag]!r}")
             fields = self(value["fields"])
@@ -239,10 +219,9 @@ def save(estimator, path):
     """Write ``estimator`` to ``path`` (a path or a binary file object)."""
     import keras
 
-    from sklearn_lstmae import __version__
-    from sklearn_lstmae._serialization import model_to_bytes
+    from sklearn_lstmae._engine.model_bytes import model_to_bytes
 
-    if type(estimator).__name__ not in _estimator_classes():
+    if not is_savable_estimator(estimator):
         raise TypeError(f"cannot save a {type(estimator).__qualname__}")
     encode = _Encoder()
     metadata = {
@@ -349,7 +328,7 @@ def _is_fitted_name(name):
 
 
 def _load_model(data):
-    from sklearn_lstmae._serialization import model_from_bytes
+    from sklearn_lstmae._engine.model_bytes import model_from_bytes
 
     try:
         return model_from_bytes(data)
@@ -358,3 +337,37 @@ def _load_model(data):
             "the archive's network cannot be loaded in Keras's safe mode: it may hold a "
             f"Lambda layer or a class that is not registered with Keras ({error})"
         ) from error
+
+
+class SaveMixin:
+    """Mixin adding :meth:`save` to an estimator registered as savable."""
+
+    def save(self, path):
+        """Write the estimator to a file that :func:`sklearn_lstmae.load` reads.
+
+        The file is a zip archive of data only, with no pickle: the networks in
+        Keras's ``.keras`` format (loaded in Keras's safe mode), the
+        parameters and versions as JSON, and the fitted arrays as ``.npz``.
+        It loads on any Keras backend. Callbacks are not saved (a warning
+        says so), nor is a ``tf.distribute`` strategy instance. An estimator
+        inside this one (a window detector or window autoencoder) must be one
+        of the library's; for others (e.g. ``IsolationForest``, ``PCA``) use
+        skops or pickle.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write. An existing file is replaced once the archive is
+            complete; a failed call leaves it untouched.
+
+        Raises
+        ------
+        TypeError
+            If the estimator holds an object that is not data or one of the
+            library's estimators.
+
+        See Also
+        --------
+        sklearn_lstmae.load : Read the file back.
+        """
+        save(self, path)

@@ -1,7 +1,7 @@
 """Keras network builders for LSTM autoencoders.
 
 Pure functions: shapes and hyperparameters in, Keras models out. Nothing here
-knows about scikit-learn; the estimators in :mod:`sklearn_lstmae._base` compile
+knows about scikit-learn; the estimators in :mod:`sklearn_lstmae._autoencoder` compile
 and train what these functions return.
 
 The full autoencoder is one functional model made of two nested models named
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from sklearn_lstmae._layers import (
+from sklearn_lstmae._engine.layers import (
     FusedLSTM,
     LeadingFeatures,
     MaskedTimePooling,
@@ -95,7 +95,7 @@ def code_size(
 
     Examples
     --------
-    >>> from sklearn_lstmae._networks import code_size
+    >>> from sklearn_lstmae._engine.networks import code_size
     >>> code_size((16, 8), bidirectional=True, code="all_states")
     96
     """
@@ -128,7 +128,7 @@ def decoded_size(
 
     Examples
     --------
-    >>> from sklearn_lstmae._networks import decoded_size
+    >>> from sklearn_lstmae._engine.networks import decoded_size
     >>> decoded_size((16, 8), bidirectional=True, code="states_and_pools")
     144
     """
@@ -152,7 +152,7 @@ def build_encoder(
 ) -> keras.Model:
     """Build an LSTM encoder: sequences ``(batch, time, n_channels)`` to codes.
 
-    The LSTMs are :class:`~sklearn_lstmae._layers.FusedLSTM` (Keras's LSTM,
+    The LSTMs are :class:`~sklearn_lstmae._engine.layers.FusedLSTM` (Keras's LSTM,
     run by TensorFlow's fused kernel where it applies).
 
     Parameters
@@ -172,7 +172,7 @@ def build_encoder(
         Dropout on the recurrent state (rules out the fused cuDNN kernel).
     bidirectional : bool, default=False
         Give every layer a second LSTM that reads each sequence last step
-        first (within its length: :class:`~sklearn_lstmae._layers.ReverseWithinLength`),
+        first (within its length: :class:`~sklearn_lstmae._engine.layers.ReverseWithinLength`),
         whose outputs, realigned in time, are concatenated with the forward
         ones. Its final state summarises the sequence's start, which a forward
         LSTM's final state keeps least of.
@@ -185,7 +185,7 @@ def build_encoder(
         outputs averaged over the real steps. ``"states_and_pools"``: the
         states and means, then each layer's maximum, then each layer's share
         of positive values of its outputs over the real steps
-        (:class:`~sklearn_lstmae._layers.MaskedTimePooling`), a read-out that
+        (:class:`~sklearn_lstmae._engine.layers.MaskedTimePooling`), a read-out that
         :func:`build_autoencoder`'s decoder skips (:func:`decoded_size`).
         ``"states_pools_and_segments"``: those, then each layer's outputs
         averaged over ``SEGMENTS`` stretches of the real steps, also a
@@ -206,7 +206,7 @@ def build_encoder(
 
     Examples
     --------
-    >>> from sklearn_lstmae._networks import build_encoder
+    >>> from sklearn_lstmae._engine.networks import build_encoder
     >>> encoder = build_encoder(3, units=(16, 8), seed=0)
     >>> encoder.output.shape
     (None, 8)
@@ -285,9 +285,9 @@ def build_decoder(
     """Build an unconditioned LSTM decoder: codes to sequences.
 
     The code is repeated at every time step (``RepeatVector``), read by
-    stacked LSTMs (the first a :class:`~sklearn_lstmae._layers.RepeatedInputLSTM`,
+    stacked LSTMs (the first a :class:`~sklearn_lstmae._engine.layers.RepeatedInputLSTM`,
     which projects the repeated code once instead of at every step, the others
-    :class:`~sklearn_lstmae._layers.FusedLSTM`) and mapped to ``n_channels``
+    :class:`~sklearn_lstmae._engine.layers.FusedLSTM`) and mapped to ``n_channels``
     values per step by one ``Dense`` layer shared by all steps (a
     time-distributed dense layer).
 
@@ -326,7 +326,7 @@ def build_decoder(
 
     Examples
     --------
-    >>> from sklearn_lstmae._networks import build_decoder
+    >>> from sklearn_lstmae._engine.networks import build_decoder
     >>> decoder = build_decoder(8, 20, 3, units=(8, 16), seed=0)
     >>> decoder.output.shape
     (None, 20, 3)
@@ -414,7 +414,7 @@ def build_autoencoder(
 
     Examples
     --------
-    >>> from sklearn_lstmae._networks import build_autoencoder
+    >>> from sklearn_lstmae._engine.networks import build_autoencoder
     >>> model = build_autoencoder(9, 1, units=(32,), future_steps=2, seed=0)
     >>> [tuple(output.shape) for output in model.outputs]
     [(None, 7, 1), (None, 2, 1)]

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from sklearn_lstmae._quiet import no_retracing_warnings
+from sklearn_lstmae._engine.log_filter import no_retracing_warnings
 
 # Training steps per call of the step loop, at most: bounds how long an
 # interrupt (Ctrl-C) waits.

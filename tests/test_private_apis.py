@@ -1,4 +1,4 @@
-"""Every private API in ``_compat`` has a public fallback that gives the same results."""
+"""Every private API (``_engine/private_apis.py``) has a public fallback with the same results."""
 
 import pickle
 
@@ -6,9 +6,10 @@ import keras
 import numpy as np
 import pytest
 
-from sklearn_lstmae import LSTMAutoencoderOutlierDetector, _compat
-from sklearn_lstmae._layers import FusedLSTM, RepeatedInputLSTM
-from sklearn_lstmae._serialization import model_from_bytes, model_to_bytes
+from sklearn_lstmae import LSTMAutoencoderOutlierDetector
+from sklearn_lstmae._engine import private_apis
+from sklearn_lstmae._engine.layers import FusedLSTM, RepeatedInputLSTM
+from sklearn_lstmae._engine.model_bytes import model_from_bytes, model_to_bytes
 
 on_tensorflow = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="TensorFlow's kernels"
@@ -36,13 +37,13 @@ def twins(cls, n_channels=3, **kwargs):
 
 
 def test_public_apis_only_is_scoped():
-    assert _compat.private_apis_enabled()
-    with pytest.raises(KeyboardInterrupt), _compat.public_apis_only():
-        assert not _compat.private_apis_enabled()
-        assert _compat.keras_rnn_loop() is None
+    assert private_apis.private_apis_enabled()
+    with pytest.raises(KeyboardInterrupt), private_apis.public_apis_only():
+        assert not private_apis.private_apis_enabled()
+        assert private_apis.keras_rnn_loop() is None
         raise KeyboardInterrupt
-    assert _compat.private_apis_enabled()
-    assert _compat.keras_rnn_loop() is not None
+    assert private_apis.private_apis_enabled()
+    assert private_apis.keras_rnn_loop() is not None
 
 
 def test_repeated_input_lstm_reads_only_the_first_step():
@@ -54,7 +55,7 @@ def test_repeated_input_lstm_reads_only_the_first_step():
     changed[:, 3:] += 1.0
     keras_lstm, ours = twins(RepeatedInputLSTM, return_sequences=True)
     np.testing.assert_allclose(numpy(ours(changed)), numpy(ours(x)), atol=1e-6)
-    with _compat.public_apis_only():
+    with private_apis.public_apis_only():
         np.testing.assert_allclose(numpy(ours(changed)), numpy(keras_lstm(changed)), atol=1e-6)
         np.testing.assert_allclose(numpy(ours(x)), numpy(keras_lstm(x)), atol=1e-6)
     assert np.abs(numpy(keras_lstm(changed)) - numpy(keras_lstm(x))).max() > 1e-3
@@ -66,7 +67,7 @@ def test_fused_lstm_fallback_is_keras_lstm(basic_motions):
     keras_lstm, ours = twins(FusedLSTM, return_sequences=True, return_state=True)
     assert "BlockLSTM" in traced_ops(ours, x)
     fused = [numpy(t) for t in ours(x)]
-    with _compat.public_apis_only():
+    with private_apis.public_apis_only():
         assert "BlockLSTM" not in traced_ops(ours, x)
         fallback = [numpy(t) for t in ours(x)]
     for got, expected, want in zip(fused, fallback, keras_lstm(x), strict=True):
@@ -78,7 +79,7 @@ def test_serialization_fallback_round_trips_the_same_model(italy_power):
     X = italy_power[0][:20]
     detector = LSTMAutoencoderOutlierDetector(units=4, epochs=2, random_state=0).fit(X)
     data = model_to_bytes(detector.model_)
-    with _compat.public_apis_only():
+    with private_apis.public_apis_only():
         public = model_to_bytes(detector.model_)
         from_private = model_from_bytes(data)
         restored = pickle.loads(pickle.dumps(detector))

@@ -10,8 +10,8 @@ layer, no unregistered class).
 
 from __future__ import annotations
 
-from sklearn_lstmae import _compat
-from sklearn_lstmae._layers import (
+from sklearn_lstmae._engine import private_apis
+from sklearn_lstmae._engine.layers import (
     FusedLSTM,
     LeadingFeatures,
     MaskedTimePooling,
@@ -37,9 +37,9 @@ _CUSTOM_OBJECTS = {
 
 def model_to_bytes(model) -> bytes:
     """Serialize ``model`` (architecture, weights, optimizer state) to bytes."""
-    return _compat.model_to_bytes(model)
+    return private_apis.model_to_bytes(model)
 
 
 def model_from_bytes(data: bytes):
     """Rebuild a model serialized by :func:`model_to_bytes`, compiled."""
-    return _compat.model_from_bytes(data, _CUSTOM_OBJECTS)
+    return private_apis.model_from_bytes(data, _CUSTOM_OBJECTS)

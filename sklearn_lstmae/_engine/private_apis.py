@@ -9,10 +9,10 @@ and compare results. Nothing here changes a global setting.
   method) is overridden so the faster LSTM layers can run the sequence their
   own way. Fallback: Keras's LSTM.
 - :func:`keras_rnn_loop`: ``keras.src.backend.rnn``, Keras's generic RNN loop,
-  for :class:`~sklearn_lstmae._layers.RepeatedInputLSTM`. Fallback: Keras's
+  for :class:`~sklearn_lstmae._engine.layers.RepeatedInputLSTM`. Fallback: Keras's
   LSTM.
 - :func:`block_lstm`: ``tf.raw_ops.BlockLSTM``, TensorFlow's fused LSTM
-  kernel, for :class:`~sklearn_lstmae._layers.FusedLSTM`. Fallback: Keras's
+  kernel, for :class:`~sklearn_lstmae._engine.layers.FusedLSTM`. Fallback: Keras's
   LSTM.
 - :func:`model_to_bytes` / :func:`model_from_bytes`:
   ``keras.src.saving.saving_lib``, which writes the ``.keras`` archive to a

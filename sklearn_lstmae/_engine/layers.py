@@ -1,4 +1,4 @@
-"""Keras layers of the autoencoders (the builders live in :mod:`._networks`).
+"""Keras layers of the autoencoders (the builders live in :mod:`.networks`).
 
 - :class:`NaNMask` turns NaN right padding into a Keras mask;
 - :class:`ReverseTime` flips sequences in time;
@@ -24,7 +24,7 @@ import functools
 
 import keras
 
-from sklearn_lstmae._compat import (
+from sklearn_lstmae._engine.private_apis import (
     LSTMInnerLoopHook,
     block_lstm,
     keras_rnn_loop,

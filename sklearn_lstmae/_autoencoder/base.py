@@ -1,0 +1,96 @@
+"""The base class of the LSTM autoencoder estimators (not public).
+
+It joins the pieces of :mod:`sklearn_lstmae._autoencoder`, one job each:
+training (:class:`.training.TrainingMixin`), reconstructions and their errors
+(:class:`.scoring.ReconstructionMixin`), the user's layout <-> the network's
+(:class:`.sequence_layout.SequenceLayoutMixin`) and the file format
+(:class:`~sklearn_lstmae._persistence.archive.SaveMixin`); here are the
+parameter constraints, the views of the network, pickling and tags. Each
+public estimator states its own ``__init__`` and parameter documentation.
+
+Keras (and TensorFlow) are imported on first use, not when this module is
+imported, so ``import sklearn_lstmae``, construction, ``get_params`` and
+``clone`` stay cheap.
+"""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+from sklearn.base import BaseEstimator
+
+from sklearn_lstmae._autoencoder.parameters import PARAMETER_CONSTRAINTS
+from sklearn_lstmae._autoencoder.scoring import ReconstructionMixin
+from sklearn_lstmae._autoencoder.sequence_layout import SequenceLayoutMixin
+from sklearn_lstmae._autoencoder.training import TrainingMixin
+from sklearn_lstmae._persistence.archive import SaveMixin
+
+
+def picklable_callbacks(callbacks):
+    """Return the callbacks that pickle can store; warn about the others."""
+    kept, dropped = [], []
+    for callback in callbacks:
+        try:
+            pickle.dumps(callback)
+        except Exception:  # noqa: BLE001 - any failure means: cannot be stored
+            dropped.append(type(callback).__name__)
+        else:
+            kept.append(callback)
+    if dropped:
+        warnings.warn(
+            f"Callbacks that cannot be pickled are left out of the pickled estimator: "
+            f"{', '.join(dropped)}. Pass them again with set_params(callbacks=...).",
+            UserWarning,
+            stacklevel=4,
+        )
+    return kept
+
+
+class _BaseLSTMAutoencoder(
+    SaveMixin, ReconstructionMixin, TrainingMixin, SequenceLayoutMixin, BaseEstimator
+):
+    """Base class of the LSTM autoencoder estimators (not public)."""
+
+    _parameter_constraints: dict = dict(PARAMETER_CONSTRAINTS)
+
+    @property
+    def encoder_(self):
+        """Keras model from sequences to codes; shares its layers with ``model_``."""
+        return self.model_.get_layer("encoder")
+
+    @property
+    def decoder_(self):
+        """Keras model from codes to sequences; shares its layers with ``model_``."""
+        return self.model_.get_layer("decoder")
+
+    @property
+    def _n_features_out(self):
+        """Width of the code (used by ``get_feature_names_out``)."""
+        return self.encoder_.output.shape[-1]
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if self.callbacks:
+            state["callbacks"] = picklable_callbacks(self.callbacks)
+        if not (self.distribute_strategy is None or isinstance(self.distribute_strategy, str)):
+            # A Strategy instance holds this process's devices and cannot be
+            # pickled; the copy trains without one ("mirrored" is kept).
+            state["distribute_strategy"] = None
+        if "model_" in state:
+            from sklearn_lstmae._engine.model_bytes import model_to_bytes
+
+            state["model_"] = model_to_bytes(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), bytes):
+            from sklearn_lstmae._engine.model_bytes import model_from_bytes
+
+            state = dict(state, model_=model_from_bytes(state["model_"]))
+        super().__setstate__(state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags

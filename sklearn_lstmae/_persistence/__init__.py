@@ -1,0 +1,1 @@
+"""The library's own file format: a registry of savable classes and the archive that uses it."""

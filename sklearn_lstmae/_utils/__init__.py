@@ -1,0 +1,1 @@
+"""Helpers shared by the estimators: input checks, windows, thresholds, statistics."""
