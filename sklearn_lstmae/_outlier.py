@@ -22,10 +22,18 @@ from sklearn_lstmae._engine.inference import CPU_GRAPH_BATCH_SIZE
 from sklearn_lstmae._persistence.registry import register_plain_object, register_savable
 from sklearn_lstmae._utils.statistics import weighted_ledoit_wolf, weighted_percentile
 from sklearn_lstmae._utils.thresholds import threshold_from_labels
+from sklearn_lstmae._utils.validation import (
+    check_finite_float,
+    check_fitted_array,
+    check_positive_int,
+)
 
 # Training codes kept as neighbours for scoring="knn" and "combined": scoring a sequence
 # costs MAX_REFERENCE_CODES distances, whatever the size of the training data.
 MAX_REFERENCE_CODES = 2000
+# The Mahalanobis error model's largest dimension d = n_timesteps * n_channels: its
+# covariance and precision take 16 d^2 bytes (64 MiB here) and O(d^3) time to invert.
+MAX_ERROR_MODEL_SIZE = 2048
 # Rows per batch of k-NN distances: memory KNN_BATCH_SIZE x MAX_REFERENCE_CODES floats.
 KNN_BATCH_SIZE = 1024
 
@@ -71,8 +79,10 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         unusual they are at that step. It needs training sequences of one
         length, at least two; shorter sequences are scored under the
         Gaussian's marginal. Its cost grows with ``d = n_timesteps *
-        n_channels``: O(n_samples d^2 + d^3) to fit and O(d^2) memory (d =
-        1,000 needs 8 MB). ``"mse"``: negative mean squared error, for any
+        n_channels``: O(n_samples d^2 + d^3) to fit and 16 d^2 bytes for the
+        covariance and its inverse (d = 1,000 needs 16 MB), so d is at most
+        2,048 (64 MB): longer sequences are refused before anything is
+        allocated. ``"mse"``: negative mean squared error, for any
         lengths. ``"knn"``: density in code space: minus the mean distance of
         the sequence's code (``transform``'s output) to its ``n_neighbors``
         nearest training codes, codes standardized on the training codes;
@@ -80,7 +90,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         ``offset_`` treats them like new data. Any lengths. ``"combined"``:
         minus the log of the product of the reconstruction distance (the
         squared Mahalanobis distance where the training sequences share one
-        length, else the mean squared error) and the k-NN code distance: a
+        length and d is at most 2,048, else the mean squared error) and the k-NN code distance: a
         sequence scores low when it is hard to rebuild, far from the
         training codes, or both. A product needs no common scale, so neither
         part dominates by its units. Any lengths. Its training scores are
@@ -220,6 +230,30 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         self.xla_inference = xla_inference
         self.callbacks = callbacks
 
+    def _check_loaded_state(self):
+        super()._check_loaded_state()
+        check_finite_float("offset_", self.offset_)
+        if self.scoring_ not in ("combined", "mahalanobis", "mse", "knn"):
+            raise ValueError(f"scoring_ must be a resolved scoring; got {self.scoring_!r}.")
+        check_positive_int("_model_seed", self._model_seed, minimum=0)
+        if not isinstance(self._calibration_sample, CalibrationSample | None):
+            raise ValueError("_calibration_sample must be a CalibrationSample.")
+        if self.scoring_ in ("knn", "combined"):
+            width = self.encoder_.output.shape[-1]
+            check_fitted_array("training_codes_", self.training_codes_, (None, width))
+            check_fitted_array("code_mean_", self.code_mean_, (width,))
+            check_fitted_array("code_scale_", self.code_scale_, (width,), positive=True)
+        if hasattr(self, "error_covariance_"):
+            size = self.n_timesteps_ * self.n_channels_
+            gaussian = self.error_covariance_
+            if not isinstance(gaussian, LedoitWolf):
+                raise ValueError("error_covariance_ must be a LedoitWolf model.")
+            check_fitted_array("error_covariance_.location_", gaussian.location_, (size,))
+            for name in ("covariance_", "precision_"):
+                check_fitted_array(
+                    f"error_covariance_.{name}", getattr(gaussian, name), (size, size)
+                )
+
     def _predict(self, model, x):
         """Run ``model`` on ``x``, its rows padded to a multiple of ``CPU_GRAPH_BATCH_SIZE``.
 
@@ -307,9 +341,13 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
         return distances
 
     @staticmethod
-    def _one_length(sequences):
-        """Whether ``sequences`` can fit the Mahalanobis error model (2+, one length)."""
-        return sequences.n_samples >= 2 and bool(np.all(sequences.lengths == sequences.max_length))
+    def _fits_error_model(sequences):
+        """Whether ``sequences`` can fit the Mahalanobis error model (2+, one length, small d)."""
+        return (
+            sequences.n_samples >= 2
+            and bool(np.all(sequences.lengths == sequences.max_length))
+            and sequences.max_length * sequences.n_channels <= MAX_ERROR_MODEL_SIZE
+        )
 
     def _resolved_scoring(self, sequences):
         """``scoring``, with "auto" resolved for the training ``sequences``."""
@@ -329,6 +367,14 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             raise ValueError(
                 "scoring='mahalanobis' fits a covariance to the training errors and needs at "
                 f"least 2 training sequences; got n_samples={sequences.n_samples}."
+            )
+        size = sequences.max_length * sequences.n_channels
+        if size > MAX_ERROR_MODEL_SIZE:
+            raise ValueError(
+                "scoring='mahalanobis' fits a d x d covariance of the error vectors, "
+                f"d = n_timesteps * n_channels = {size}, at most {MAX_ERROR_MODEL_SIZE} "
+                f"(16 d^2 bytes: {16 * size**2 / 2**20:,.0f} MiB here). Use scoring='combined' "
+                "or 'mse', or shorter sequences (sliding_windows)."
             )
         if np.any(sequences.lengths < sequences.max_length):
             i = np.flatnonzero(sequences.lengths < sequences.max_length)[0]
@@ -376,7 +422,7 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
             knn = self._knn_distances(codes)
         errors = self._errors(sequences)  # one pass over the calibration data
         if self.scoring_ == "mahalanobis" or (
-            self.scoring_ == "combined" and self._one_length(sequences)
+            self.scoring_ == "combined" and self._fits_error_model(sequences)
         ):
             vectors = np.abs(errors).reshape(sequences.n_samples, -1)
             if not np.isfinite(vectors).all():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
@@ -18,7 +19,14 @@ from sklearn_lstmae._utils.events import flagged_runs
 from sklearn_lstmae._utils.periods import dominant_period
 from sklearn_lstmae._utils.rollback import restore_on_failure
 from sklearn_lstmae._utils.thresholds import pot_threshold, threshold_from_labels
-from sklearn_lstmae._utils.validation import check_n_channels
+from sklearn_lstmae._utils.validation import (
+    StrictInterval,
+    check_finite_float,
+    check_fitted_array,
+    check_n_channels,
+    check_positive_int,
+    reject_text,
+)
 from sklearn_lstmae._utils.window_estimators import (
     as_estimator_input,
     clone_with_random_state,
@@ -27,6 +35,9 @@ from sklearn_lstmae._utils.window_estimators import (
 )
 from sklearn_lstmae._utils.windows import sliding_windows
 
+SERIES_FORMS = (
+    "one series, an array of shape (n_timesteps,) or (n_timesteps, n_channels), or a list of them"
+)
 # Points per chunk when a whole series is scored: bounds the windows held at once.
 CHUNK_POINTS = 32768
 # stride=None: the smallest stride that gives at most this many training windows.
@@ -34,6 +45,8 @@ MAX_TRAINING_WINDOWS = 10_000
 # The default window detector trains for about this many mini-batch steps, whatever
 # the amount of data (a short series gets many epochs, a long one few).
 TRAINING_STEPS, BATCH_SIZE = 1500, 32
+# The largest point score: a point infinitely far from what calibration saw scores this.
+MAX_SCORE = 1e300
 # POT models the tail of the calibration scores above this quantile (as SPOT does).
 POT_INITIAL_QUANTILE = 0.98
 # window="auto": the dominant period (at least MIN_WINDOW), else FALLBACK_WINDOW.
@@ -140,7 +153,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         How the calibration scores set ``threshold_``: "pot", peaks over
         threshold (a generalized Pareto tail above their 98% quantile, at
         probability ``risk``); "quantile", their ``quantile``; a float, that
-        value. :meth:`set_threshold_from_labels` picks one from labels.
+        value (finite; not a bool). :meth:`set_threshold_from_labels` picks
+        one from labels.
     quantile : float in (0, 1), default=0.99
         The quantile for ``threshold="quantile"``.
     risk : float in (0, 1), default=1e-3
@@ -212,7 +226,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         "stride": [Interval(Integral, 1, None, closed="left"), None],
         "scoring_stride": [Interval(Integral, 1, None, closed="left"), None],
         "point_scores": [StrOptions({"auto", "either", "reconstruction", "window"})],
-        "threshold": [StrOptions({"pot", "quantile"}), Real],
+        "threshold": [
+            StrOptions({"pot", "quantile"}),
+            StrictInterval(Real, -np.inf, np.inf, closed="neither"),
+        ],
         "center_windows": ["boolean"],
         "calibration_fraction": [Interval(Real, 0, 1, closed="left")],
         "refit": ["boolean"],
@@ -251,11 +268,16 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------ validation
-    def _check_series(self, X, *, fitted=False, min_length=None):
+    def _check_series(self, X, *, fitted=False, min_length=None, min_points=1):
         """Return ``(list of 2-D float32 series, whether X was a list)``.
 
         ``fitted``: check the channels against the fit (else: that all series share them).
         """
+        if isinstance(X, Iterator):
+            raise TypeError(
+                f"X is a {type(X).__name__}; pass {SERIES_FORMS} (an iterator gives its "
+                "series once: make it a list)."
+            )
         is_list = isinstance(X, list | tuple)
         if is_list and len(X) == 0:
             raise ValueError("X is an empty list; pass a series or a list of series.")
@@ -268,6 +290,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
                     "(n_timesteps,) or (n_timesteps, n_channels), or a list of them."
                 )
             values = np.asarray(item) if not hasattr(item, "iloc") else item.to_numpy()
+            reject_text(values, name, SERIES_FORMS)
             if values.ndim == 1:
                 values = values[:, None]
             if values.ndim != 2:
@@ -282,7 +305,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
                     "at the gap and pass the pieces as a list."
                 )
             values = check_array(
-                values, dtype=np.float32, ensure_min_samples=1, input_name=name
+                values, dtype=np.float32, ensure_min_samples=min_points, input_name=name
             ).astype(np.float32, copy=False)
             if fitted:
                 check_n_channels(values.shape[1], self, input_name=name)
@@ -470,8 +493,15 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         return parts if output == "parts" else self._combine(parts)
 
     def _combine(self, parts):
-        """``point_scores_="either"``: the larger of the two scores, on one scale."""
-        return ((parts - self.part_offsets_) / self.part_scales_).max(axis=1)
+        """``point_scores_="either"``: the larger of the two scores, on one scale.
+
+        Scores stay finite where the calibration points did not vary (a constant
+        training series): the scale is floored, and a point beyond ``MAX_SCORE``
+        scores ``MAX_SCORE``.
+        """
+        with np.errstate(over="ignore"):
+            scaled = (parts - self.part_offsets_) / self.part_scales_
+        return np.minimum(scaled, MAX_SCORE).max(axis=1)
 
     def _score_one(self, series, output="scores"):
         stream = SeriesStream(self, output=output)
@@ -598,6 +628,25 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         # predict_series flags scores > threshold_; the chosen threshold is inclusive.
         self.threshold_ = float(np.nextafter(threshold, -np.inf))
         return self
+
+    def _check_loaded_state(self):
+        """Check fitted state read from a file: its types and ranges."""
+        for name in ("window_", "stride_", "scoring_stride_", "n_channels_"):
+            check_positive_int(name, getattr(self, name))
+        if self.scoring_stride_ > self.window_:
+            raise ValueError("scoring_stride_ exceeds window_.")
+        if self.point_scores_ not in ("either", "reconstruction", "window"):
+            raise ValueError(f"point_scores_ must be resolved; got {self.point_scores_!r}.")
+        check_finite_float("threshold_", self.threshold_)
+        check_fitted_array("calibration_scores_", self.calibration_scores_, (None,))
+        if self.point_scores_ == "either":
+            check_fitted_array("part_offsets_", self.part_offsets_, (2,))
+            check_fitted_array("part_scales_", self.part_scales_, (2,), positive=True)
+        fitted_channels = getattr(self.estimator_, "n_channels_", self.n_channels_)
+        if not hasattr(self.estimator_, "score_samples") or fitted_channels != self.n_channels_:
+            raise ValueError("estimator_ is not a window detector of this detector's channels.")
+        if not isinstance(self._three_d, bool):
+            raise ValueError("_three_d must be a bool.")
 
     def stream(self):
         """Return a :class:`SeriesStream` that scores one series chunk by chunk.

@@ -66,14 +66,14 @@ class SeriesStream:
         Parameters
         ----------
         chunk : array-like of shape (n_points,) or (n_points, n_channels)
-            The series' next points.
+            The series' next points; an empty chunk gives no scores.
 
         Returns
         -------
         scores : ndarray of shape (n_final,)
             Scores of the points before the last window or so, in order.
         """
-        (chunk,), _ = self._detector._check_series([chunk], fitted=True)
+        (chunk,), _ = self._detector._check_series([chunk], fitted=True, min_points=0)
         return self._update(chunk)
 
     def _update(self, chunk):

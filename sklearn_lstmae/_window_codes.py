@@ -17,7 +17,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from sklearn_lstmae._persistence.archive import SaveMixin
 from sklearn_lstmae._persistence.registry import register_savable
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
-from sklearn_lstmae._utils.validation import check_n_channels, check_sequences
+from sklearn_lstmae._utils.validation import (
+    check_n_channels,
+    check_positive_int,
+    check_sequences,
+)
 from sklearn_lstmae._utils.window_estimators import (
     as_estimator_input,
     clone_with_random_state,
@@ -236,6 +240,20 @@ class WindowCodeTransformer(
         means = np.add.reduceat(codes, firsts, axis=0, dtype=np.float64) / counts[:, None]
         maxima = np.maximum.reduceat(codes, firsts, axis=0)
         return np.hstack([means, maxima]).astype(np.float32)
+
+    def _check_loaded_state(self):
+        """Check fitted state read from a file: its types and ranges."""
+        for name in (
+            "stride_",
+            "n_windows_",
+            "n_channels_",
+            "_window",
+            "_width",
+            "_n_features_out",
+        ):
+            check_positive_int(name, getattr(self, name))
+        if not hasattr(self.estimator_, "transform") or not isinstance(self._three_d, bool):
+            raise ValueError("estimator_ is not a fitted window autoencoder.")
 
     def _as_input(self, windows, three_d, width):
         """Give ``windows`` to the estimator as it takes them.

@@ -35,7 +35,7 @@ BAD_SEQUENCES = {
     "all-NaN sequence": (lambda X: _with(X, 7, np.nan), r"X\[7\] is all NaN"),
     "empty": (lambda X: X[:0], "0 sample"),
     "no time steps": (lambda X: X[:, :0], "at least one time step"),
-    "strings": (lambda X: np.full(X.shape, "a", dtype=object), "could not convert"),
+    "strings": (lambda X: np.full(X.shape, "a", dtype=object), "holds text .* pass numbers"),
     "complex": (lambda X: X + 1j, "Complex data not supported"),
 }
 

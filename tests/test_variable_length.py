@@ -135,7 +135,7 @@ def test_outlier_detector_accepts_variable_lengths(vowels):
         (lambda X: [X[0], X[1][:0]], r"X\[1\] is empty"),
         (lambda X: [X[0], np.where(np.eye(*X[1].shape) > 0, np.nan, X[1])], r"X\[1\] contains NaN"),
         (lambda X: [X[0], X[1].ravel()], r"X\[1\] is 1-D but X\[0\] is 2-D"),
-        (lambda X: [X[0], [["a"] * 12]], r"X\[1\] is not numeric"),
+        (lambda X: [X[0], [["a"] * 12]], r"X\[1\] holds text"),
         (lambda X: [], "empty list"),
     ],
 )

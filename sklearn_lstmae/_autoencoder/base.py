@@ -20,11 +20,13 @@ import warnings
 
 from sklearn.base import BaseEstimator
 
+from sklearn_lstmae._autoencoder.model_factory import network_params
 from sklearn_lstmae._autoencoder.parameters import PARAMETER_CONSTRAINTS
 from sklearn_lstmae._autoencoder.scoring import ReconstructionMixin
 from sklearn_lstmae._autoencoder.sequence_layout import SequenceLayoutMixin
 from sklearn_lstmae._autoencoder.training import TrainingMixin
 from sklearn_lstmae._persistence.archive import SaveMixin
+from sklearn_lstmae._utils.validation import check_fitted_array, check_positive_int
 
 
 def picklable_callbacks(callbacks):
@@ -89,6 +91,45 @@ class _BaseLSTMAutoencoder(
 
             state = dict(state, model_=model_from_bytes(state["model_"]))
         super().__setstate__(state)
+
+    def _check_loaded_state(self):
+        """Check fitted state read from a file: its types, ranges and the network's shapes."""
+        from sklearn_lstmae._engine.networks import code_size
+
+        for name in ("n_timesteps_", "n_channels_", "n_features_in_"):
+            check_positive_int(name, getattr(self, name))
+        check_positive_int("n_iter_", self.n_iter_, minimum=0)
+        if self.input_ndim_ not in (2, 3):
+            raise ValueError(f"input_ndim_ must be 2 or 3; got {self.input_ndim_!r}.")
+        fitted = self.network_params_
+        shape = (self.n_timesteps_, self.n_channels_)
+        if not isinstance(fitted, dict) or network_params(fitted, *shape) != fitted:
+            raise ValueError(f"network_params_ are not those of a network for {shape}: {fitted!r}")
+        if not fitted["future_steps"] < self.n_timesteps_:
+            raise ValueError("network_params_ predict as many steps as the sequences have.")
+        for name in ("channel_mean_", "channel_scale_"):
+            if (getattr(self, name) is None) != (not self.standardize):
+                raise ValueError(f"{name} does not match standardize={self.standardize}.")
+            if self.standardize:
+                check_fitted_array(name, getattr(self, name), (self.n_channels_,))
+        width = code_size(
+            fitted["units"],
+            latent_dim=fitted["latent_dim"],
+            bidirectional=fitted["bidirectional"],
+            code=fitted["code"],
+        )
+        outputs = self.model_.output_shape
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        if (
+            tuple(self.model_.input_shape) != (None, None, self.n_channels_)
+            or tuple(self.encoder_.output.shape) != (None, width)
+            or len(outputs) != (2 if fitted["future_steps"] else 1)
+            or any(output[-1] != self.n_channels_ for output in outputs)
+        ):
+            raise ValueError(
+                f"the network ({self.model_.input_shape} -> {outputs}, code "
+                f"{tuple(self.encoder_.output.shape)}) is not the one network_params_ describe."
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -8,6 +8,8 @@ on first use.
 from __future__ import annotations
 
 import contextlib
+import os
+import warnings
 from numbers import Integral
 
 from sklearn_lstmae._autoencoder.parameters import MAX_WIDTH, StrictInterval
@@ -77,10 +79,48 @@ def resolve_strategy(distribute_strategy):
     return distribute_strategy
 
 
+# Bytes each weight takes in training: itself, its gradient and Adam's two moments (float32).
+BYTES_PER_WEIGHT = 16
+# A network whose training takes more than this gets a warning; more than the machine's
+# memory, an error before anything is built.
+LARGE_NETWORK_BYTES = 2**30
+
+
+def _physical_memory():
+    """Return the machine's memory in bytes, or None where the platform does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_network_size(network_params):
+    """Refuse a network whose training would not fit in memory; warn about a large one."""
+    from sklearn_lstmae._engine.networks import count_parameters
+
+    n_weights = count_parameters(**network_params)
+    needed = BYTES_PER_WEIGHT * n_weights
+    memory = _physical_memory()
+    if memory is not None and needed > memory:
+        raise ValueError(
+            f"The network would have {n_weights:,} weights, about {needed / 2**30:,.1f} GiB to "
+            f"train ({BYTES_PER_WEIGHT} bytes each), more than this machine's "
+            f"{memory / 2**30:,.1f} GiB. Use fewer units (units={network_params['units']})."
+        )
+    if needed > LARGE_NETWORK_BYTES:
+        warnings.warn(
+            f"The network has {n_weights:,} weights, about {needed / 2**30:,.1f} GiB to train; "
+            f"units={network_params['units']} may be more than the data needs.",
+            UserWarning,
+            stacklevel=8,  # the caller of fit or partial_fit
+        )
+
+
 def build_model(network_params, seed, *, optimizer, learning_rate, prediction_weight, strategy):
     """Build and compile the autoencoder, its optimizer's variables created (under ``strategy``)."""
     from sklearn_lstmae._engine.networks import build_autoencoder
 
+    check_network_size(network_params)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         model = build_autoencoder(**network_params, seed=seed)
         if network_params["future_steps"]:

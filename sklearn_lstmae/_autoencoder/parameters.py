@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from numbers import Integral, Real
 
-import numpy as np
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
+
+from sklearn_lstmae._utils.validation import StrictInterval
 
 OPTIMIZERS = frozenset(
     {"adam", "adamw", "adamax", "adagrad", "adadelta", "ftrl", "lion", "nadam", "rmsprop", "sgd"}
@@ -22,6 +23,8 @@ OPTIMIZERS = frozenset(
 # already take 256 MB, three times that with Adam's moments. Larger requests
 # are refused before anything is allocated, rather than exhausting memory.
 MAX_WIDTH = 4096
+# More epochs than this is a typo, not a plan: refused rather than run for ever.
+MAX_EPOCHS = 1_000_000
 CODES = frozenset(
     {
         "last_hidden",
@@ -31,14 +34,6 @@ CODES = frozenset(
         "states_pools_and_segments",
     }
 )
-
-
-class StrictInterval(Interval):
-    """scikit-learn's ``Interval`` that refuses booleans (``True`` is not a count)."""
-
-    def is_satisfied_by(self, val):
-        """Return whether ``val`` is a number (not a bool) in the interval."""
-        return not isinstance(val, bool | np.bool_) and super().is_satisfied_by(val)
 
 
 PARAMETER_CONSTRAINTS: dict = {
@@ -53,7 +48,7 @@ PARAMETER_CONSTRAINTS: dict = {
     "prediction_weight": [StrictInterval(Real, 0, None, closed="left")],
     "dropout": [StrictInterval(Real, 0, 1, closed="left")],
     "recurrent_dropout": [StrictInterval(Real, 0, 1, closed="left")],
-    "epochs": [StrictInterval(Integral, 1, None, closed="left")],
+    "epochs": [StrictInterval(Integral, 1, MAX_EPOCHS, closed="both")],
     "batch_size": [StrictInterval(Integral, 1, None, closed="left")],
     "optimizer": [StrOptions(set(OPTIMIZERS)), HasMethods(["apply_gradients", "get_config"])],
     "learning_rate": [StrictInterval(Real, 0, None, closed="neither")],
@@ -74,7 +69,10 @@ PARAMETER_DOCS: dict[str, str] = {
     "units": """\
 units : int or tuple of int, default=100
     Size of the encoder LSTM, or sizes of stacked encoder LSTMs from input
-    to code. The decoders mirror them.
+    to code, each at most 4,096. The decoders mirror them. Training takes
+    about 16 bytes a weight (the weight, its gradient, Adam's two moments):
+    a network that would need more than the machine's memory is refused
+    before it is built, and one that needs more than 1 GiB gets a warning.
 """,
     "latent_dim": """\
 latent_dim : int, default=None
@@ -161,7 +159,7 @@ recurrent_dropout : float, default=0.0
 """,
     "epochs": """\
 epochs : int, default=100
-    Number of passes over the training data in ``fit``.
+    Number of passes over the training data in ``fit``, at most 1,000,000.
 """,
     "batch_size": """\
 batch_size : int, default=32

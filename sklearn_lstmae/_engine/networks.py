@@ -113,6 +113,48 @@ def code_size(
     return directions * units[-1]
 
 
+def count_parameters(
+    n_channels: int,
+    *,
+    units: Sequence[int],
+    latent_dim: int | None = None,
+    bidirectional: bool = False,
+    code: str = "last_hidden",
+    future_steps: int = 0,
+    **unused,
+) -> int:
+    """Return how many weights :func:`build_autoencoder` would create, without building it.
+
+    For refusing a network too large for memory before anything is allocated.
+
+    Examples
+    --------
+    >>> from sklearn_lstmae._engine.networks import build_autoencoder, count_parameters
+    >>> settings = dict(units=(6, 3), bidirectional=True, code="states_and_pools")
+    >>> count_parameters(2, **settings) == build_autoencoder(5, 2, **settings).count_params()
+    True
+    """
+
+    def lstm(inputs, size):
+        return 4 * size * (inputs + size + 1)
+
+    directions = 2 if bidirectional else 1
+    total, inputs = 0, n_channels
+    for size in units:
+        total += directions * lstm(inputs, size)
+        inputs = directions * size
+    if latent_dim is not None:
+        raw = decoded_size(units, bidirectional=bidirectional, code=code)  # pools are skipped
+        total += raw * latent_dim + latent_dim
+    read = decoded_size(units, latent_dim=latent_dim, bidirectional=bidirectional, code=code)
+    decoder, inputs = 0, read
+    for size in reversed(units):
+        decoder += lstm(inputs, size)
+        inputs = size
+    decoder += inputs * n_channels + n_channels
+    return total + decoder * (2 if future_steps else 1)
+
+
 def decoded_size(
     units: Sequence[int],
     *,

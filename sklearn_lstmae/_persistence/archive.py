@@ -13,217 +13,48 @@ A file written by ``estimator.save(path)`` is a zip archive of:
   format, read back in Keras's safe mode (no ``Lambda`` layer, no class that
   is not registered).
 
-JSON cannot hold tuples, arrays, random states or objects, so the metadata
-tags them (``{"__tuple__": [...]}`` and the like). Loading accepts only the
-tags listed here and the classes in :mod:`sklearn_lstmae._persistence.registry`
-(each registered by its own module): it builds data, and never imports or runs
-what the file names. Keras and TensorFlow load when a network is written or read.
+:mod:`.codec` turns estimators into these members and back. Here are the
+archive's bounds: a file is untrusted, so before anything is decompressed the
+zip directories (the archive's and those of the ``.npz`` and ``.keras``
+members, themselves zip files) must name only the expected members, each
+once, adding up to at most ``max_bytes``; zip reads no more of a member than
+its directory entry declares. A save is atomic: the archive goes to a
+temporary file beside the target, synced, then replaces it.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import io
 import json
 import os
 import re
-import warnings
+import tempfile
 import zipfile
 
 import numpy as np
 
-from sklearn_lstmae._persistence.registry import (
-    is_plain_object,
-    is_savable_estimator,
-    plain_object_class,
-    savable_estimator,
-)
+from sklearn_lstmae._persistence.codec import ARRAYS, METADATA, Decoder, Encoder
+from sklearn_lstmae._persistence.registry import is_savable_estimator
 from sklearn_lstmae._version import __version__
 
 FORMAT = 1
-_METADATA, _ARRAYS = "metadata.json", "arrays.npz"
 _MODEL_NAME = re.compile(r"model(-[1-9][0-9]*)?\.keras")
-
-
-class _Encoder:
-    """Turn an estimator's state into JSON-able data plus named arrays."""
-
-    def __init__(self):
-        self.arrays = {}
-        self.models = {}  # member name -> network
-
-    def estimator(self, estimator):
-        """Encode one of the library's estimators: class, parameters, state, network."""
-        params = estimator.get_params(deep=False)
-        state = {k: v for k, v in vars(estimator).items() if k not in params}
-        model = state.pop("model_", None)
-        member = None
-        if model is not None:
-            member = "model.keras" if not self.models else f"model-{len(self.models)}.keras"
-            self.models[member] = model
-        return {
-            "estimator": type(estimator).__name__,
-            "params": self(_savable_params(estimator)),
-            "state": self(state),
-            "model": member,
-        }
-
-    def array(self, value):
-        name = f"a{len(self.arrays)}"
-        self.arrays[name] = np.asarray(value)
-        return {"__array__": name}
-
-    def __call__(self, value):
-        if value is None or isinstance(value, bool | int | float | str):
-            return value
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, np.ndarray):
-            if value.dtype == object:
-                raise TypeError("an array of Python objects cannot be saved without pickle")
-            return self.array(value)
-        if isinstance(value, tuple):
-            return {"__tuple__": [self(item) for item in value]}
-        if isinstance(value, list):
-            return [self(item) for item in value]
-        if isinstance(value, dict):
-            if not all(isinstance(key, str) and not key.startswith("__") for key in value):
-                raise TypeError(f"cannot save a dict with keys {list(value)!r}")
-            return {key: self(item) for key, item in value.items()}
-        if isinstance(value, np.random.RandomState):
-            _, keys, position, has_gauss, cached_gaussian = value.get_state()
-            return {
-                "__random_state__": {
-                    "keys": self.array(keys),
-                    "pos": int(position),
-                    "has_gauss": int(has_gauss),
-                    "cached_gaussian": float(cached_gaussian),
-                }
-            }
-        if is_savable_estimator(value):
-            return {"__estimator__": self.estimator(value)}
-        if is_plain_object(value):
-            fields = (
-                {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-                if dataclasses.is_dataclass(value)
-                else vars(value)
-            )
-            return {"__object__": type(value).__name__, "fields": self(fields)}
-        import keras
-
-        if isinstance(value, keras.optimizers.Optimizer):
-            return {"__keras_optimizer__": keras.optimizers.serialize(value)}
-        raise TypeError(
-            f"cannot save a {type(value).__qualname__} without pickle: save() holds the "
-            "library's estimators, numpy and plain data only (use skops.io or pickle for others)"
-        )
-
-
-class _Decoder:
-    """Rebuild what :class:`_Encoder` wrote, accepting only its own tags."""
-
-    def __init__(self, arrays, models):
-        self.arrays = arrays
-        self.models = models  # member name -> bytes
-
-    def estimator(self, fields):
-        """Rebuild an estimator from :meth:`_Encoder.estimator`'s fields."""
-        cls = savable_estimator(fields.get("estimator"))
-        if cls is None:
-            raise ValueError(f"the archive holds an unknown estimator {fields.get('estimator')!r}")
-        try:
-            estimator = cls(**self(fields["params"]))
-        except TypeError as error:
-            raise ValueError(
-                f"the archive's parameters do not fit {cls.__name__}: {error}"
-            ) from error
-        state = self(fields["state"])
-        if not all(_is_fitted_name(name) for name in state):
-            raise ValueError(f"the archive's state has unexpected names: {sorted(state)}")
-        member = fields.get("model")
-        if member is not None:
-            if member not in self.models:
-                raise ValueError(f"the archive has no network {member!r}")
-            state["model_"] = _load_model(self.models[member])
-        vars(estimator).update(state)
-        return estimator
-
-    def array(self, tagged):
-        name = tagged["__array__"]
-        if not isinstance(name, str) or name not in self.arrays:
-            raise ValueError(f"the archive's {_ARRAYS} has no array {name!r}")
-        return self.arrays[name]
-
-    def __call__(self, value):
-        if isinstance(value, list):
-            return [self(item) for item in value]
-        if not isinstance(value, dict):
-            return value
-        tags = [key for key in value if key.startswith("__")]
-        if not tags:
-            return {key: self(item) for key, item in value.items()}
-        tag = tags[0]
-        if tag == "__tuple__":
-            return tuple(self(item) for item in value[tag])
-        if tag == "__array__":
-            return self.array(value)
-        if tag == "__random_state__":
-            fields = value[tag]
-            random_state = np.random.RandomState()
-            random_state.set_state(
-                (
-                    "MT19937",
-                    self.array(fields["keys"]),
-                    int(fields["pos"]),
-                    int(fields["has_gauss"]),
-                    float(fields["cached_gaussian"]),
-                )
-            )
-            return random_state
-        if tag == "__estimator__":
-            return self.estimator(value[tag])
-        if tag == "__object__":
-            cls = plain_object_class(value[tag])
-            if cls is None:
-                raise ValueError(f"the archive holds an object of unknown class {value[tag]!r}")
-            fields = self(value["fields"])
-            if dataclasses.is_dataclass(cls):
-                return cls(**fields)
-            instance = cls.__new__(cls)
-            instance.__dict__.update(fields)
-            return instance
-        if tag == "__keras_optimizer__":
-            import keras
-
-            return keras.optimizers.deserialize(value[tag])
-        raise ValueError(f"the archive holds an unknown tag {tag!r}")
-
-
-def _savable_params(estimator):
-    params = estimator.get_params(deep=False)
-    if params.get("callbacks"):
-        warnings.warn(
-            "callbacks are not saved: pass them again with set_params(callbacks=...) "
-            "after loading to train on with them",
-            UserWarning,
-            stacklevel=3,
-        )
-        params["callbacks"] = None
-    strategy = params.get("distribute_strategy")
-    if not (strategy is None or isinstance(strategy, str)):
-        params["distribute_strategy"] = None  # this process's devices: not data
-    return params
+# What a file may inflate to, all members and their own members together, unless the
+# caller allows more (load(..., max_bytes=...)); the metadata alone, at most 16 MiB.
+MAX_BYTES = 2**30
+MAX_METADATA_BYTES = 2**24
 
 
 def save(estimator, path):
-    """Write ``estimator`` to ``path`` (a path or a binary file object)."""
+    """Write ``estimator`` to ``path`` (a path or a binary file object), atomically."""
     import keras
 
     from sklearn_lstmae._engine.model_bytes import model_to_bytes
 
     if not is_savable_estimator(estimator):
         raise TypeError(f"cannot save a {type(estimator).__qualname__}")
-    encode = _Encoder()
+    encode = Encoder()
     metadata = {
         "format": FORMAT,
         "versions": {
@@ -235,46 +66,178 @@ def save(estimator, path):
     }
     buffer = io.BytesIO()  # built in memory: a failure leaves ``path`` untouched
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_METADATA, json.dumps(metadata, indent=1))
+        archive.writestr(METADATA, json.dumps(metadata, indent=1))
         arrays = io.BytesIO()
         np.savez(arrays, **encode.arrays)
-        archive.writestr(_ARRAYS, arrays.getvalue())
+        archive.writestr(ARRAYS, arrays.getvalue())
         for member, model in encode.models.items():
             archive.writestr(member, model_to_bytes(model))
     if hasattr(path, "write"):
         path.write(buffer.getvalue())
     else:
-        with open(os.fspath(path), "wb") as file:
-            file.write(buffer.getvalue())
+        write_atomically(os.fspath(path), buffer.getvalue())
 
 
-def _read_members(path):
+def write_atomically(path, data):
+    """Replace ``path`` by a file holding ``data``, or leave it as it was.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk
+    (``fsync``), and the file is renamed over ``path`` (``os.replace``, atomic
+    on POSIX and Windows); any failure removes the temporary file. A new file
+    gets the permissions ``open`` would give it; a replaced one keeps its own.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # the rename itself survives a crash once the folder is synced
+        with contextlib.suppress(OSError):
+            directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+
+
+def _mode_for(path):
+    """Return the permission bits of the file at ``path``, or a new file's (0o666 less umask)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        pass
+    umask = 0o022
+    with contextlib.suppress(OSError, ValueError):  # read, not set: os.umask would change it
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    umask = int(line.split()[1], 8)
+    return 0o666 & ~umask
+
+
+def _checked_directory(archive, where, budget, allowed):
+    """Check a zip directory before anything is read; return its entries and their total size.
+
+    ``allowed(name)`` says which member names may occur; each may occur once.
+    """
+    entries = archive.infolist()
+    names = [entry.filename for entry in entries]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"{where} holds {repeated[0]!r} more than once")
+    unexpected = sorted(name for name in names if not allowed(name))
+    if unexpected:
+        raise ValueError(f"{where} holds unexpected members: {unexpected}")
+    total = sum(entry.file_size for entry in entries)
+    if total > budget:
+        raise ValueError(
+            f"{where} would inflate to {total:,} bytes, more than the {budget:,} allowed "
+            "(load(path, max_bytes=...) allows more for a file you trust)"
+        )
+    return entries, total
+
+
+def _inner_zip_size(member, data, budget):
+    """Check the directory of a member that is itself a zip (``.npz``, ``.keras``)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as inner:
+            return _checked_directory(
+                inner, f"the archive's {member}", budget, allowed=lambda name: True
+            )[1]
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"the archive's {member} is not a zip archive: {error}") from error
+
+
+def _read_members(path, max_bytes):
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, EOFError) as error:
         raise ValueError(
             f"{path!r} is not a file written by an estimator's save(): not a zip archive"
         ) from error
     with archive:
-        names = set(archive.namelist())
-        unexpected = {
-            name for name in names - {_METADATA, _ARRAYS} if not _MODEL_NAME.fullmatch(name)
-        }
-        if unexpected or not {_METADATA, _ARRAYS} <= names:
+        entries, total = _checked_directory(
+            archive,
+            "the archive",
+            max_bytes,
+            allowed=lambda name: name in (METADATA, ARRAYS) or _MODEL_NAME.fullmatch(name),
+        )
+        names = {entry.filename for entry in entries}
+        if not {METADATA, ARRAYS} <= names:
             raise ValueError(
-                f"the archive should hold {_METADATA}, {_ARRAYS} and, for a fitted "
+                f"the archive should hold {METADATA}, {ARRAYS} and, for a fitted "
                 f"estimator, model.keras (model-1.keras, ...); it holds {sorted(names)}"
             )
-        return {name: archive.read(name) for name in names}
+        if archive.getinfo(METADATA).file_size > MAX_METADATA_BYTES:
+            raise ValueError(
+                f"the archive's {METADATA} is larger than {MAX_METADATA_BYTES:,} bytes"
+            )
+        members = {}
+        for entry in entries:
+            try:
+                members[entry.filename] = archive.read(entry)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+                raise ValueError(
+                    f"the archive's {entry.filename} cannot be read: {error}"
+                ) from error
+    for name, data in members.items():
+        if name != METADATA:
+            total += _inner_zip_size(name, data, max_bytes - total)
+    return members
 
 
-def load(path):
+def _read_metadata(data):
+    try:
+        metadata = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"the archive's {METADATA} is not valid JSON") from error
+    except RecursionError as error:
+        raise ValueError(f"the archive's {METADATA} nests too deeply") from error
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("format"), int):
+        raise ValueError(f"the archive's {METADATA} has no format version")
+    if metadata["format"] > FORMAT:
+        versions = metadata.get("versions")
+        written_by = versions.get("sklearn_lstmae", "?") if isinstance(versions, dict) else "?"
+        raise ValueError(
+            f"the file has format {metadata['format']}, written by sklearn-lstmae "
+            f"{written_by}; this version reads format {FORMAT} and older: upgrade "
+            "sklearn-lstmae to load it"
+        )
+    return metadata
+
+
+def _read_arrays(data):
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
+        raise ValueError(f"the archive's {ARRAYS} cannot be read: {error}") from error
+
+
+def load(path, *, max_bytes=MAX_BYTES):
     """Read an estimator written by its ``save`` method.
+
+    The file is treated as untrusted: it runs no code, and a damaged or
+    hostile one gets a ``ValueError`` before it can exhaust memory.
 
     Parameters
     ----------
     path : str, os.PathLike or binary file object
         The file to read.
+    max_bytes : int, default=2**30
+        The most the file may inflate to, its members and theirs together
+        (1 GiB by default), checked from the zip directories before anything
+        is decompressed. Raise it for a large model you trust.
 
     Returns
     -------
@@ -287,9 +250,12 @@ def load(path):
     Raises
     ------
     ValueError
-        If the file is not such an archive, holds unexpected members, was
-        written in a newer format, or its network holds a ``Lambda`` layer or
-        a class that is not registered with Keras.
+        If the file is not such an archive; holds unexpected or repeated
+        members, or more than ``max_bytes``; was written in a newer format;
+        holds parameters the estimator does not accept or fitted state that
+        does not fit it (wrong types, ranges or network shapes); or its network
+        holds a ``Lambda`` layer or a class that is not registered with Keras.
+        The message names the member at fault.
 
     Examples
     --------
@@ -304,39 +270,13 @@ def load(path):
     >>> bool(np.allclose(loaded.transform(X), ae.transform(X)))
     True
     """
-    members = _read_members(path)
-    try:
-        metadata = json.loads(members[_METADATA])
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"the archive's {_METADATA} is not valid JSON") from error
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("format"), int):
-        raise ValueError(f"the archive's {_METADATA} has no format version")
-    if metadata["format"] > FORMAT:
-        raise ValueError(
-            f"the file has format {metadata['format']}, written by sklearn-lstmae "
-            f"{metadata.get('versions', {}).get('sklearn_lstmae', '?')}; this version reads "
-            f"format {FORMAT} and older: upgrade sklearn-lstmae to load it"
-        )
-    with np.load(io.BytesIO(members[_ARRAYS]), allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"max_bytes must be a positive int; got {max_bytes!r}")
+    members = _read_members(path, max_bytes)
+    metadata = _read_metadata(members[METADATA])
+    arrays = _read_arrays(members[ARRAYS])
     models = {name: data for name, data in members.items() if _MODEL_NAME.fullmatch(name)}
-    return _Decoder(arrays, models).estimator(metadata)
-
-
-def _is_fitted_name(name):
-    return name.isidentifier() and (name.endswith("_") or name.startswith("_"))
-
-
-def _load_model(data):
-    from sklearn_lstmae._engine.model_bytes import model_from_bytes
-
-    try:
-        return model_from_bytes(data)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            "the archive's network cannot be loaded in Keras's safe mode: it may hold a "
-            f"Lambda layer or a class that is not registered with Keras ({error})"
-        ) from error
+    return Decoder(arrays, models).estimator(metadata)
 
 
 class SaveMixin:
@@ -357,8 +297,10 @@ class SaveMixin:
         Parameters
         ----------
         path : str, os.PathLike or binary file object
-            Where to write. An existing file is replaced once the archive is
-            complete; a failed call leaves it untouched.
+            Where to write. An existing file is replaced atomically: the
+            archive is written to a temporary file in the same folder,
+            synced to disk, then renamed over it, so a failed call (a full
+            disk, say) leaves the old file byte for byte.
 
         Raises
         ------

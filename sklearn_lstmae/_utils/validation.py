@@ -18,10 +18,47 @@ n_channels)`` holding NaN after each sequence's end, and the lengths.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array
+
+
+class StrictInterval(Interval):
+    """scikit-learn's ``Interval`` that refuses booleans (``True`` is not a count)."""
+
+    def is_satisfied_by(self, val):
+        """Return whether ``val`` is a number (not a bool) in the interval."""
+        return not isinstance(val, bool | np.bool_) and super().is_satisfied_by(val)
+
+
+def check_positive_int(name, value, minimum=1):
+    """Refuse ``value`` unless it is an int (not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        kind = "a positive int" if minimum == 1 else f"an int of at least {minimum}"
+        raise ValueError(f"{name} must be {kind}; got {value!r}.")
+
+
+def check_finite_float(name, value):
+    """Refuse ``value`` unless it is a finite real number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, float | int | np.number):
+        raise ValueError(f"{name} must be a finite number; got {value!r}.")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value!r}.")
+
+
+def check_fitted_array(name, value, shape, *, positive=False):
+    """Refuse ``value`` unless it is a finite float array of ``shape`` (None: any length)."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        raise ValueError(f"{name} must be a float array; got {type(value).__name__}.")
+    if value.ndim != len(shape) or any(
+        s is not None and s != n for s, n in zip(shape, value.shape, strict=True)
+    ):
+        raise ValueError(f"{name} has shape {value.shape}; expected {shape}.")
+    if not np.isfinite(value).all() or (positive and not (value > 0).all()):
+        raise ValueError(f"{name} must be finite{' and positive' if positive else ''}.")
 
 
 @dataclass(frozen=True)
@@ -144,6 +181,7 @@ def _check_list_form(X, input_name) -> Sequences:
     for i, sequence in enumerate(X):
         name = f"{input_name}[{i}]"
         raw = np.asarray(sequence)
+        reject_text(raw, name)
         if np.iscomplexobj(raw):
             raise ValueError(f"{name}: complex data is not supported.")
         try:
@@ -182,6 +220,13 @@ def _check_list_form(X, input_name) -> Sequences:
         values[i, : lengths[i]] = item
     univariate = item_ndim == 1
     return Sequences(values, lengths, True, univariate)
+
+
+ACCEPTED_FORMS = (
+    "a 2-D array (n_samples, n_timesteps) of univariate sequences, a 3-D array "
+    "(n_samples, n_timesteps, n_channels) NaN-padded after shorter sequences, or a list of "
+    "sequences of shape (length,) or (length, n_channels)"
+)
 
 
 def check_sequences(X, *, estimator=None, input_name: str = "X", first_row: int = 0) -> Sequences:
@@ -225,7 +270,31 @@ def check_sequences(X, *, estimator=None, input_name: str = "X", first_row: int 
     """
     if isinstance(X, list | tuple):
         return _check_list_form(X, input_name)
+    if isinstance(X, Iterator) or isinstance(X, str | bytes | dict | set):
+        raise TypeError(
+            f"{input_name} is a {type(X).__name__}; pass {ACCEPTED_FORMS} (an iterator or a "
+            "generator gives its sequences once: make it a list)."
+        )
+    reject_text(X, input_name)
     return _check_array_form(X, estimator, input_name, first_row)
+
+
+def reject_text(values, input_name, forms=ACCEPTED_FORMS):
+    """Refuse strings (and objects holding them) where numbers are expected.
+
+    NumPy would parse numeric strings silently; an object array of numbers is
+    accepted, as scikit-learn accepts it. ``forms``: the accepted forms, named
+    in the message.
+    """
+    kinds = getattr(values, "dtypes", None)  # a DataFrame: one dtype per column
+    if kinds is not None and not any(kind.kind in "OUS" for kind in kinds):
+        return
+    dtype = getattr(values, "dtype", None)
+    if kinds is None and (dtype is None or dtype.kind not in "OUS"):
+        return
+    values = np.asarray(values)
+    if values.dtype.kind in "US" or any(isinstance(v, str | bytes) for v in values.flat):
+        raise ValueError(f"{input_name} holds text (dtype {values.dtype}); pass numbers: {forms}.")
 
 
 def check_codes(Z, code_size):

@@ -5,12 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from sklearn_lstmae._utils.validation import check_positive_int
+
 __all__ = ["fold_windows", "sliding_windows"]
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}.")
 
 
 def sliding_windows(series, window, *, stride=1):
@@ -51,8 +48,8 @@ def sliding_windows(series, window, *, stride=1):
            [2, 3, 4],
            [4, 5, 6]])
     """
-    _check_positive_int("window", window)
-    _check_positive_int("stride", stride)
+    check_positive_int("window", window)
+    check_positive_int("stride", stride)
     series = np.asarray(series)
     if series.ndim not in (1, 2):
         raise ValueError(
@@ -98,7 +95,7 @@ def fold_windows(values, *, stride=1, n_timesteps=None):
     >>> fold_windows(np.ones((3, 3)), stride=2, n_timesteps=8)
     array([ 1.,  1.,  1.,  1.,  1.,  1.,  1., nan])
     """
-    _check_positive_int("stride", stride)
+    check_positive_int("stride", stride)
     values = np.asarray(values, dtype=np.float64)
     if values.ndim not in (2, 3):
         raise ValueError(
