@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 from sklearn_lstmae._persistence.archive import SaveMixin
@@ -23,9 +21,8 @@ from sklearn_lstmae._utils.validation import (
     StrictInterval,
     check_finite_float,
     check_fitted_array,
-    check_n_channels,
     check_positive_int,
-    reject_text,
+    check_series,
 )
 from sklearn_lstmae._utils.window_estimators import (
     as_estimator_input,
@@ -35,9 +32,6 @@ from sklearn_lstmae._utils.window_estimators import (
 )
 from sklearn_lstmae._utils.windows import sliding_windows
 
-SERIES_FORMS = (
-    "one series, an array of shape (n_timesteps,) or (n_timesteps, n_channels), or a list of them"
-)
 # Points per chunk when a whole series is scored: bounds the windows held at once.
 CHUNK_POINTS = 32768
 # stride=None: the smallest stride that gives at most this many training windows.
@@ -269,55 +263,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
     # ------------------------------------------------------------ validation
     def _check_series(self, X, *, fitted=False, min_length=None, min_points=1):
-        """Return ``(list of 2-D float32 series, whether X was a list)``.
-
-        ``fitted``: check the channels against the fit (else: that all series share them).
-        """
-        if isinstance(X, Iterator):
-            raise TypeError(
-                f"X is a {type(X).__name__}; pass {SERIES_FORMS} (an iterator gives its "
-                "series once: make it a list)."
-            )
-        is_list = isinstance(X, list | tuple)
-        if is_list and len(X) == 0:
-            raise ValueError("X is an empty list; pass a series or a list of series.")
-        series = []
-        for i, item in enumerate(X if is_list else [X]):
-            name = f"X[{i}]" if is_list else "X"
-            if issparse(item):
-                raise TypeError(
-                    f"{name} is a sparse matrix; a series must be dense: an array of shape "
-                    "(n_timesteps,) or (n_timesteps, n_channels), or a list of them."
-                )
-            values = np.asarray(item) if not hasattr(item, "iloc") else item.to_numpy()
-            reject_text(values, name, SERIES_FORMS)
-            if values.ndim == 1:
-                values = values[:, None]
-            if values.ndim != 2:
-                raise ValueError(
-                    f"{name} must be one series, (n_timesteps,) or (n_timesteps, n_channels); "
-                    f"got {values.ndim} dimensions. Pass several series as a list."
-                )
-            if values.dtype.kind in "fc" and np.isnan(values).any():
-                raise ValueError(
-                    f"{name} has NaN at step {int(np.flatnonzero(np.isnan(values).any(1))[0])}: "
-                    "gaps are not supported. Fill them (e.g. interpolate) or split the series "
-                    "at the gap and pass the pieces as a list."
-                )
-            values = check_array(
-                values, dtype=np.float32, ensure_min_samples=min_points, input_name=name
-            ).astype(np.float32, copy=False)
-            if fitted:
-                check_n_channels(values.shape[1], self, input_name=name)
-            if min_length is not None and values.shape[0] < min_length:
-                raise ValueError(
-                    f"{name} has {values.shape[0]} points, fewer than one window "
-                    f"(window_={min_length})."
-                )
-            series.append(values)
-        if not fitted and len({s.shape[1] for s in series}) > 1:
-            raise ValueError("The series in X have different channel counts.")
-        return series, is_list
+        """Return ``(list of 2-D float32 series, whether X was a list)``: see ``check_series``."""
+        return check_series(
+            X, self if fitted else None, min_length=min_length, min_points=min_points
+        )
 
     def _resolve_window(self, series):
         if self.window != "auto":

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array
 
@@ -369,3 +370,63 @@ def check_sample_weight(sample_weight, n_samples: int):
     if not np.any(weights > 0):
         raise ValueError("sample_weight is zero everywhere: no sequence would be trained on.")
     return None if np.all(weights == weights[0]) else weights
+
+
+SERIES_FORMS = (
+    "one series, an array of shape (n_timesteps,) or (n_timesteps, n_channels), or a list of them"
+)
+
+
+def check_series(X, fitted=None, *, min_length=None, min_points=1):
+    """Validate one long series or a list of them; return ``(list of 2-D float32, is_list)``.
+
+    ``fitted``: an estimator whose ``n_channels_`` every series must have
+    (else all series must share one channel count). ``min_length``: the
+    fewest points a series may have (a window); ``min_points``: what
+    ``check_array`` requires (0 for a stream's empty chunk).
+    """
+    if isinstance(X, Iterator):
+        raise TypeError(
+            f"X is a {type(X).__name__}; pass {SERIES_FORMS} (an iterator gives its "
+            "series once: make it a list)."
+        )
+    is_list = isinstance(X, list | tuple)
+    if is_list and len(X) == 0:
+        raise ValueError("X is an empty list; pass a series or a list of series.")
+    series = []
+    for i, item in enumerate(X if is_list else [X]):
+        name = f"X[{i}]" if is_list else "X"
+        if issparse(item):
+            raise TypeError(
+                f"{name} is a sparse matrix; a series must be dense: an array of shape "
+                "(n_timesteps,) or (n_timesteps, n_channels), or a list of them."
+            )
+        values = np.asarray(item) if not hasattr(item, "iloc") else item.to_numpy()
+        reject_text(values, name, SERIES_FORMS)
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2:
+            raise ValueError(
+                f"{name} must be one series, (n_timesteps,) or (n_timesteps, n_channels); "
+                f"got {values.ndim} dimensions. Pass several series as a list."
+            )
+        if values.dtype.kind in "fc" and np.isnan(values).any():
+            raise ValueError(
+                f"{name} has NaN at step {int(np.flatnonzero(np.isnan(values).any(1))[0])}: "
+                "gaps are not supported. Fill them (e.g. interpolate) or split the series "
+                "at the gap and pass the pieces as a list."
+            )
+        values = check_array(
+            values, dtype=np.float32, ensure_min_samples=min_points, input_name=name
+        ).astype(np.float32, copy=False)
+        if fitted is not None:
+            check_n_channels(values.shape[1], fitted, input_name=name)
+        if min_length is not None and values.shape[0] < min_length:
+            raise ValueError(
+                f"{name} has {values.shape[0]} points, fewer than one window "
+                f"(window_={min_length})."
+            )
+        series.append(values)
+    if fitted is None and len({s.shape[1] for s in series}) > 1:
+        raise ValueError("The series in X have different channel counts.")
+    return series, is_list
