@@ -34,7 +34,7 @@ import zipfile
 
 import numpy as np
 
-from sklearn_lstmae._persistence.codec import ARRAYS, METADATA, Decoder, Encoder
+from sklearn_lstmae._persistence.codec import ARRAYS, METADATA, ArchiveError, Decoder, Encoder
 from sklearn_lstmae._persistence.registry import is_savable_estimator
 from sklearn_lstmae._version import __version__
 
@@ -134,13 +134,13 @@ def _checked_directory(archive, where, budget, allowed):
     names = [entry.filename for entry in entries]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ValueError(f"{where} holds {repeated[0]!r} more than once")
+        raise ArchiveError(f"{where} holds {repeated[0]!r} more than once")
     unexpected = sorted(name for name in names if not allowed(name))
     if unexpected:
-        raise ValueError(f"{where} holds unexpected members: {unexpected}")
+        raise ArchiveError(f"{where} holds unexpected members: {unexpected}")
     total = sum(entry.file_size for entry in entries)
     if total > budget:
-        raise ValueError(
+        raise ArchiveError(
             f"{where} would inflate to {total:,} bytes, more than the {budget:,} allowed "
             "(load(path, max_bytes=...) allows more for a file you trust)"
         )
@@ -155,14 +155,14 @@ def _inner_zip_size(member, data, budget):
                 inner, f"the archive's {member}", budget, allowed=lambda name: True
             )[1]
     except zipfile.BadZipFile as error:
-        raise ValueError(f"the archive's {member} is not a zip archive: {error}") from error
+        raise ArchiveError(f"the archive's {member} is not a zip archive: {error}") from error
 
 
 def _read_members(path, max_bytes):
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError) as error:
-        raise ValueError(
+        raise ArchiveError(
             f"{path!r} is not a file written by an estimator's save(): not a zip archive"
         ) from error
     with archive:
@@ -174,12 +174,12 @@ def _read_members(path, max_bytes):
         )
         names = {entry.filename for entry in entries}
         if not {METADATA, ARRAYS} <= names:
-            raise ValueError(
+            raise ArchiveError(
                 f"the archive should hold {METADATA}, {ARRAYS} and, for a fitted "
                 f"estimator, model.keras (model-1.keras, ...); it holds {sorted(names)}"
             )
         if archive.getinfo(METADATA).file_size > MAX_METADATA_BYTES:
-            raise ValueError(
+            raise ArchiveError(
                 f"the archive's {METADATA} is larger than {MAX_METADATA_BYTES:,} bytes"
             )
         members = {}
@@ -187,7 +187,7 @@ def _read_members(path, max_bytes):
             try:
                 members[entry.filename] = archive.read(entry)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-                raise ValueError(
+                raise ArchiveError(
                     f"the archive's {entry.filename} cannot be read: {error}"
                 ) from error
     for name, data in members.items():
@@ -200,15 +200,15 @@ def _read_metadata(data):
     try:
         metadata = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"the archive's {METADATA} is not valid JSON") from error
+        raise ArchiveError(f"the archive's {METADATA} is not valid JSON") from error
     except RecursionError as error:
-        raise ValueError(f"the archive's {METADATA} nests too deeply") from error
+        raise ArchiveError(f"the archive's {METADATA} nests too deeply") from error
     if not isinstance(metadata, dict) or not isinstance(metadata.get("format"), int):
-        raise ValueError(f"the archive's {METADATA} has no format version")
+        raise ArchiveError(f"the archive's {METADATA} has no format version")
     if metadata["format"] > FORMAT:
         versions = metadata.get("versions")
         written_by = versions.get("sklearn_lstmae", "?") if isinstance(versions, dict) else "?"
-        raise ValueError(
+        raise ArchiveError(
             f"the file has format {metadata['format']}, written by sklearn-lstmae "
             f"{written_by}; this version reads format {FORMAT} and older: upgrade "
             "sklearn-lstmae to load it"
@@ -221,7 +221,7 @@ def _read_arrays(data):
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
-        raise ValueError(f"the archive's {ARRAYS} cannot be read: {error}") from error
+        raise ArchiveError(f"the archive's {ARRAYS} cannot be read: {error}") from error
 
 
 def load(path, *, max_bytes=MAX_BYTES):

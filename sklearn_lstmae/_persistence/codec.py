@@ -24,6 +24,12 @@ from sklearn_lstmae._persistence.registry import (
 )
 
 METADATA, ARRAYS = "metadata.json", "arrays.npz"
+
+
+class ArchiveError(ValueError):
+    """A file that is not what ``save`` writes: damaged, tampered with, or hostile."""
+
+
 # Deeper nesting than the library writes (a few levels) is refused, not recursed into.
 MAX_NESTING = 64
 
@@ -117,32 +123,34 @@ class Decoder:
         if not isinstance(fields, dict) or not (
             isinstance(fields.get("params"), dict) and isinstance(fields.get("state"), dict)
         ):
-            raise ValueError(f"the archive's {METADATA} has no estimator parameters and state")
+            raise ArchiveError(f"the archive's {METADATA} has no estimator parameters and state")
         cls = savable_estimator(fields.get("estimator"))
         if cls is None:
-            raise ValueError(f"the archive holds an unknown estimator {fields.get('estimator')!r}")
+            raise ArchiveError(
+                f"the archive holds an unknown estimator {fields.get('estimator')!r}"
+            )
         params = self(fields["params"], depth + 1)
         try:
             estimator = cls(**params)
             estimator._validate_params()
         except (TypeError, ValueError) as error:  # InvalidParameterError is both
-            raise ValueError(
+            raise ArchiveError(
                 f"the archive's parameters do not fit {cls.__name__} ({METADATA}): {error}"
             ) from error
         state = self(fields["state"], depth + 1)
         if not all(isinstance(name, str) and is_fitted_name(name) for name in state):
-            raise ValueError(f"the archive's state has unexpected names: {sorted(state)}")
+            raise ArchiveError(f"the archive's state has unexpected names: {sorted(state)}")
         member = fields.get("model")
         if member is not None:
             if not isinstance(member, str) or member not in self.models:
-                raise ValueError(f"the archive has no network {member!r}")
+                raise ArchiveError(f"the archive has no network {member!r}")
             state["model_"] = load_model(member, self.models[member])
         vars(estimator).update(state)
         if state:
             try:
                 estimator._check_loaded_state()
             except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
-                raise ValueError(
+                raise ArchiveError(
                     f"the archive's fitted state is not that of a fitted {cls.__name__} "
                     f"({METADATA}, {member or 'no network'}): {error}"
                 ) from error
@@ -151,12 +159,12 @@ class Decoder:
     def array(self, tagged):
         name = tagged["__array__"]
         if not isinstance(name, str) or name not in self.arrays:
-            raise ValueError(f"the archive's {ARRAYS} has no array {name!r}")
+            raise ArchiveError(f"the archive's {ARRAYS} has no array {name!r}")
         return self.arrays[name]
 
     def __call__(self, value, depth=0):
         if depth > MAX_NESTING:
-            raise ValueError(f"the archive's {METADATA} nests deeper than {MAX_NESTING} levels")
+            raise ArchiveError(f"the archive's {METADATA} nests deeper than {MAX_NESTING} levels")
         if isinstance(value, list):
             return [self(item, depth + 1) for item in value]
         if not isinstance(value, dict):
@@ -167,10 +175,10 @@ class Decoder:
         tag = tags[0]
         try:
             return self._tagged(tag, value, depth)
+        except ArchiveError:
+            raise
         except (TypeError, ValueError, KeyError, AttributeError) as error:
-            if isinstance(error, ValueError) and str(error).startswith("the archive"):
-                raise
-            raise ValueError(
+            raise ArchiveError(
                 f"the archive's {METADATA} holds a bad {tag} entry: {error}"
             ) from error
 
@@ -197,10 +205,10 @@ class Decoder:
         if tag == "__object__":
             cls = plain_object_class(value[tag])
             if cls is None:
-                raise ValueError(f"the archive holds an object of unknown class {value[tag]!r}")
+                raise ArchiveError(f"the archive holds an object of unknown class {value[tag]!r}")
             fields = self(value["fields"], depth + 1)
             if not isinstance(fields, dict):
-                raise ValueError(f"the archive's {value[tag]} has no fields")
+                raise ArchiveError(f"the archive's {value[tag]} has no fields")
             if dataclasses.is_dataclass(cls):
                 return cls(**fields)
             instance = cls.__new__(cls)
@@ -210,7 +218,7 @@ class Decoder:
             import keras
 
             return keras.optimizers.deserialize(value[tag])
-        raise ValueError(f"the archive holds an unknown tag {tag!r}")
+        raise ArchiveError(f"the archive holds an unknown tag {tag!r}")
 
 
 def savable_params(estimator):
@@ -242,7 +250,7 @@ def load_model(member, data):
     try:
         return model_from_bytes(data)
     except (TypeError, ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
-        raise ValueError(
+        raise ArchiveError(
             f"the archive's network {member} cannot be loaded in Keras's safe mode: it may "
             "be damaged, hold a Lambda layer or a class that is not registered with Keras "
             f"({type(error).__name__}: {error})"
