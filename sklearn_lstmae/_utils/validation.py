@@ -271,7 +271,7 @@ def check_sequences(X, *, estimator=None, input_name: str = "X", first_row: int 
     """
     if isinstance(X, list | tuple):
         return _check_list_form(X, input_name)
-    if isinstance(X, Iterator) or isinstance(X, str | bytes | dict | set):
+    if not issparse(X) and isinstance(X, Iterator | str | bytes | dict | set):  # dok: a dict
         raise TypeError(
             f"{input_name} is a {type(X).__name__}; pass {ACCEPTED_FORMS} (an iterator or a "
             "generator gives its sequences once: make it a list)."
