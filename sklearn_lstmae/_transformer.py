@@ -188,8 +188,8 @@ class LSTMAutoencoderTransformer(
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_timesteps_) or \
-                (n_samples, n_timesteps_, n_channels), or list of ndarray
+        X : ndarray of shape (n_samples, `n_timesteps_`) or \
+                (n_samples, `n_timesteps_`, n_channels), or list of ndarray
             Without ``lengths``: sequences of the longest fitted length
             ``n_timesteps_`` (the decoder always generates that many steps),
             without a channel axis if ``fit`` saw 2-D univariate input. With

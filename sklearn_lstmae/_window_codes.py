@@ -115,7 +115,7 @@ class WindowCodeTransformer(
     n_features_in_ : int
         Number of time steps of the input (``X.shape[1]``), as scikit-learn
         counts features; for a list, the longest sequence's length.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``fit`` got a DataFrame with string column names.
 
     See Also

@@ -286,16 +286,16 @@ input_ndim_ : int
     (``inverse_transform``).
 network_params_ : dict
     Keyword arguments the network was built with.
-channel_mean_ : ndarray of shape (n_channels_,) or None
+channel_mean_ : ndarray of shape (`n_channels_`,) or None
     Per-channel mean of the training data's real steps, subtracted before
     the network (``standardize=True``); None otherwise.
-channel_scale_ : ndarray of shape (n_channels_,) or None
+channel_scale_ : ndarray of shape (`n_channels_`,) or None
     Per-channel standard deviation the network's input is divided by
     (1 for a constant channel); None without ``standardize``.
 n_features_in_ : int
     Number of time steps of the input (``X.shape[1]``), as scikit-learn
     counts features.
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Column names, when ``fit`` got a DataFrame with string column names.
 """
 
