@@ -44,6 +44,13 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
     if not isinstance(estimator, SeriesAnomalyDetector)
 }
 EXPECTED_FAILED_CHECKS[repr(ESTIMATORS[-1])] = {"check_fit1d": ONE_SERIES}
+ROUNDING = (
+    "float32 kernels round a row differently in batches of another composition (4e-8 seen on "
+    "the composite's codes, above the check's atol of 1e-9); the detector pads its batches to "
+    "one shape for its scores, codes are not padded"
+)
+for estimator in ESTIMATORS[:2] + ESTIMATORS[3:4]:  # the transformers: codes of LSTMs
+    EXPECTED_FAILED_CHECKS[repr(estimator)]["check_methods_sample_order_invariance"] = ROUNDING
 
 
 @parametrize_with_checks(
