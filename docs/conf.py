@@ -5,7 +5,12 @@ Build (from this folder, warnings are errors)::
     python -m sphinx -W --keep-going -b html . _build/html
 """
 
+import sys
+from pathlib import Path
+
 import sklearn_lstmae
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # keras_network, below
 
 project = "sklearn-lstmae"
 author = "sklearn-lstmae developers"
@@ -16,8 +21,12 @@ release = version
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
     "numpydoc",
     "myst_parser",
+    "sphinx_gallery.gen_gallery",
+    "sphinx_design",
+    "keras_network",  # docs/_ext: the composite network's picture and summary
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -34,6 +43,23 @@ numpydoc_show_class_members = False  # the class template lists the methods itse
 numpydoc_class_members_toctree = False
 toc_object_entries_show_parents = "hide"  # "On this page": fit, not Class.fit
 
+# -- Examples gallery --------------------------------------------------------
+# sphinx-gallery runs examples/plot_*.py at build time (each with its figures and printed
+# output); the other scripts in examples/ take minutes or write files, so they are shown as
+# code only, and each says so in its header.
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "gallery_order.ExamplesFirst",  # docs/_ext
+    "min_reported_time": 5,
+    "show_memory": False,
+    "reference_url": {"sklearn_lstmae": None},  # link names in the code to the API pages
+    "capture_repr": ("_repr_html_",),
+}
+
 # -- Markdown pages (docs/architecture.md, docs/engine.md) -------------------
 myst_heading_anchors = 3
 # engine.md links to ../benchmarks/README.md, a file outside this source folder, so myst
@@ -48,7 +74,18 @@ html_title = f"sklearn-lstmae {version}"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 # Pages without sub-pages: no empty "Section Navigation" column.
-html_sidebars = {page: [] for page in ("index", "getting_started", "architecture", "engine")}
+html_sidebars = {
+    page: []
+    for page in (
+        "index",
+        "getting_started",
+        "benchmarks",
+        "design",
+        "changelog",
+        "architecture",
+        "engine",
+    )
+}
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,

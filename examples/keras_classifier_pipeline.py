@@ -1,4 +1,5 @@
-"""LSTM autoencoder features feeding a scikeras KerasClassifier, in one Pipeline.
+"""LSTM autoencoder features feeding a scikeras KerasClassifier, in one Pipeline
+=============================================================================
 
 BasicMotions (sktime ships it): accelerometer and gyroscope recordings, 6
 channels x 100 steps, 4 activities. The autoencoder turns each recording into a
@@ -6,8 +7,13 @@ code; a small dense Keras network, wrapped by scikeras, classifies the codes.
 The whole pipeline fits, predicts, cross-validates and pickles as one
 scikit-learn estimator.
 
+Run it with::
+
     pip install -e ".[examples]"
     python examples/keras_classifier_pipeline.py
+
+It takes about a minute on 2 CPU cores (and needs scikeras), so it is not run when
+the documentation is built: its output is not shown here.
 """
 
 import pickle

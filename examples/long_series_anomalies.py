@@ -1,4 +1,5 @@
-"""Anomalies in one long series: fit on a normal stretch, find where the rest goes wrong.
+"""Anomalies in one long series: fit on a normal stretch, find where the rest goes wrong
+=====================================================================================
 
 sktime ships an excerpt of the MIT-BIH arrhythmia database (7,500 points of one
 ECG lead, labelled per point). ``SeriesAnomalyDetector`` learns the first 3,000
@@ -16,8 +17,15 @@ unlike any training window. The detector's default point score
 the scale of its scores on the held-out points: it finds odd points and odd
 patterns alike.
 
+Run it with::
+
     pip install -e ".[examples]"
     python examples/long_series_anomalies.py [--figure long_series_anomalies.png]
+
+It writes a figure file and trains the detector's defaults, a few minutes on 2 CPU
+cores, so it is not run when the documentation is built: its output is not shown here.
+:ref:`sphx_glr_auto_examples_plot_long_series.py` runs a shorter training on the same
+recording and shows its figures.
 """
 
 import argparse

@@ -1,4 +1,5 @@
-"""Quickstart: LSTM autoencoder codes as features for time-series classification.
+"""Quickstart: LSTM autoencoder codes as features for time-series classification
+================================================================================
 
 GunPoint (sktime ships it; nothing is downloaded): 50 training and 150 test
 recordings of a hand's x-position, 150 steps each, two classes (a gun drawn,
@@ -16,10 +17,15 @@ still; the autoencoder's codes were learnt without a single label.
 five more data sets, including those where the codes lose (see
 benchmarks/README.md).
 
+Run it with::
+
     pip install -e ".[examples]"
     python examples/quickstart.py
 
-Takes about a minute on 2 CPU cores.
+Takes about a minute on 2 CPU cores, so it is not run when the documentation is
+built: its output is not shown here.
+:ref:`sphx_glr_auto_examples_plot_features_pipeline.py` makes the same comparison
+with a shorter training.
 """
 
 import time

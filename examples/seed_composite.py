@@ -1,10 +1,16 @@
-"""The tutorial's composite LSTM autoencoder, through the library.
+"""The tutorial's composite LSTM autoencoder, through the library
+==============================================================
 
 One encoder, two decoders: one reconstructs the observed window, one predicts
 the steps that follow (Srivastava et al., 2015). With ``future_steps=1`` the
-model reads 0.1 ... 0.8, reconstructs it and predicts 0.9:
+model reads 0.1 ... 0.8, reconstructs it and predicts 0.9::
 
     python examples/seed_composite.py
+
+It takes about 25 seconds on 2 CPU cores and is not run when the documentation is
+built: its output is not shown here.
+:ref:`sphx_glr_auto_examples_plot_composite_forecast.py` draws the composite model's
+forecasts.
 """
 
 import numpy as np

@@ -57,6 +57,8 @@ class LSTMAutoencoderOutlierDetector(OutlierMixin, _BaseLSTMAutoencoder):
     :class:`~sklearn_lstmae.LSTMAutoencoderTransformer`, with the same
     parameters, plus ``contamination`` and ``scoring``.
 
+    Read more in the :ref:`User Guide <outlier_detection>`.
+
     Parameters
     ----------
     %(units)s

@@ -81,7 +81,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     points, the held-out end of each training series, turns scores into
     flags. Training data is assumed to be mostly normal.
 
-    Read more in the README's "Anomalies in long series".
+    Read more in the :ref:`User Guide <long_series>`.
 
     Parameters
     ----------
@@ -141,7 +141,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         the fit time. The kept detector has learnt the newest points, which
         helps where a series drifts, but its scores are not on the scale
         of the first fit's: the threshold and the balance of
-        ``point_scores="either"`` can be off (see the README). Ignored with
+        ``point_scores="either"`` can be off (see :ref:`long_series`). Ignored with
         ``calibration_fraction=0``.
     threshold : {"pot", "quantile"} or float, default="pot"
         How the calibration scores set ``threshold_``: "pot", peaks over

@@ -19,6 +19,8 @@ class SeriesStream:
 
     Get one from :meth:`SeriesAnomalyDetector.stream`.
 
+    Read more in the :ref:`User Guide <streaming>`.
+
     Examples
     --------
     >>> import numpy as np

@@ -32,6 +32,8 @@ class LSTMAutoencoderTransformer(
     ``k``); the encoder reads the window, one decoder reconstructs it and a
     second one predicts the future, both trained jointly.
 
+    Read more in the :ref:`User Guide <features>`.
+
     Parameters
     ----------
     %(autoencoder_parameters)s

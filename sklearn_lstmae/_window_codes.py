@@ -79,7 +79,7 @@ class WindowCodeTransformer(
     sequence holds, and how strongly, wherever they occur. A sequence no
     longer than ``window`` is one window: its features are its code, twice.
 
-    Read more in the README's "Features from windows".
+    Read more in the :ref:`User Guide <window_codes>`.
 
     Parameters
     ----------

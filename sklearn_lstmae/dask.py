@@ -34,6 +34,8 @@ class TensorFlowThreads(WorkerPlugin):
     sizes when it first runs an operation (a worker that already has other
     sizes fails the registration with a ``RuntimeError``).
 
+    Read more in the :ref:`User Guide <scaling_out>`.
+
     Parameters
     ----------
     intra_op : int, default=1

@@ -16,6 +16,8 @@ from __future__ import annotations
 def set_tensorflow_threads(intra_op: int = 1, inter_op: int = 1) -> None:
     """Size TensorFlow's thread pools in this process, before it runs anything.
 
+    Read more in the :ref:`User Guide <scaling_out>`.
+
     Parameters
     ----------
     intra_op : int, default=1

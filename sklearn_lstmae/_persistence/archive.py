@@ -230,6 +230,8 @@ def load(path, *, max_bytes=MAX_BYTES):
     The file is treated as untrusted: it runs no code, and a damaged or
     hostile one gets a ``ValueError`` before it can exhaust memory.
 
+    Read more in the :ref:`User Guide <saving>`.
+
     Parameters
     ----------
     path : str, os.PathLike or binary file object

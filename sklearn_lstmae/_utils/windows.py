@@ -13,6 +13,8 @@ __all__ = ["fold_windows", "sliding_windows"]
 def sliding_windows(series, window, *, stride=1):
     """Cut one long series into overlapping windows, without copying.
 
+    Read more in the :ref:`User Guide <windows>`.
+
     Parameters
     ----------
     series : array-like of shape (n_timesteps,) or (n_timesteps, n_channels)
@@ -69,6 +71,8 @@ def fold_windows(values, *, stride=1, n_timesteps=None):
     The inverse of :func:`sliding_windows` for anything computed per window
     and step: reconstructions, squared errors, anomaly scores. Each time step
     of the series gets the mean of the values of every window covering it.
+
+    Read more in the :ref:`User Guide <windows>`.
 
     Parameters
     ----------

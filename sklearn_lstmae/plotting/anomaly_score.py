@@ -24,6 +24,8 @@ class AnomalyScoreDisplay:
     above the threshold are flagged (red crosses). Given labels, the true
     anomalies are shaded (``kind="line"``) or ringed (``kind="points"``).
 
+    Read more in the :ref:`User Guide <pictures>`.
+
     Parameters
     ----------
     scores : array-like of shape (n,)

@@ -14,6 +14,8 @@ class LossCurveDisplay:
     The best epoch is the one with the lowest monitored loss: ``val_loss``
     where there is one, else ``loss`` (as early stopping monitors).
 
+    Read more in the :ref:`User Guide <pictures>`.
+
     Parameters
     ----------
     loss : array-like of shape (n_epochs,)

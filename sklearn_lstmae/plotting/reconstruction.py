@@ -13,6 +13,8 @@ class ReconstructionDisplay:
 
     Build it with :meth:`from_estimator` or :meth:`from_predictions`.
 
+    Read more in the :ref:`User Guide <pictures>`.
+
     Parameters
     ----------
     sequences : list of ndarray of shape (length_i, n_channels)
