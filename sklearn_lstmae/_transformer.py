@@ -58,9 +58,10 @@ class LSTMAutoencoderTransformer(
     which ``transform`` encodes, while the decoder generates at most
     ``n_timesteps_`` steps.
 
-    Training draws mini-batches with NumPy and runs Keras's ``train_on_batch``
-    on them, so shuffling is reproducible without a global seed and works on
-    every Keras backend. Keras (and TensorFlow) load on the first fit or
+    Training draws mini-batches with NumPy and feeds them to the Keras model
+    (on TensorFlow, runs of many steps go through one compiled loop), so
+    shuffling is reproducible without a global seed and works on every
+    Keras backend. Keras (and TensorFlow) load on the first fit or
     unpickling, not on ``import sklearn_lstmae``.
 
     Pickling stores ``model_`` in Keras's own format, held in memory, with its

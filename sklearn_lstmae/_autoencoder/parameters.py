@@ -77,8 +77,8 @@ units : int or tuple of int, default=100
     "latent_dim": """\
 latent_dim : int, default=None
     If set, a linear ``Dense(latent_dim)`` bottleneck after the encoder
-    gives the code. If None, the code is the last encoder LSTM's final
-    hidden state (``units[-1]`` values).
+    gives the code (``latent_dim`` values, read from the states and means).
+    If None, the code is what ``code`` selects.
 """,
     "bidirectional": """\
 bidirectional : bool, default=True
