@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sklearn_lstmae
 
-sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # keras_network, below
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # keras_network, gallery_order
 
 project = "sklearn-lstmae"
 author = "sklearn-lstmae developers"

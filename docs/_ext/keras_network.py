@@ -32,7 +32,6 @@ def _draw(app):
         composite.model_,
         to_file=str(out / "composite_network.png"),
         show_shapes=True,
-        show_layer_names=True,
         dpi=72,
     )
     lines = []
