@@ -32,6 +32,7 @@ def _draw(app):
         composite.model_,
         to_file=str(out / "composite_network.png"),
         show_shapes=True,
+        show_layer_names=True,
         dpi=72,
     )
     lines = []
