@@ -9,11 +9,12 @@ from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from sklearn_lstmae._engine.progress import Progress
 from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 from sklearn_lstmae._persistence.archive import SaveMixin
 from sklearn_lstmae._persistence.registry import register_savable
 from sklearn_lstmae._series_stream import SeriesStream
-from sklearn_lstmae._utils.events import flagged_runs
+from sklearn_lstmae._utils.events import AnomalyRange, merged_runs
 from sklearn_lstmae._utils.periods import dominant_period
 from sklearn_lstmae._utils.rollback import restore_on_failure
 from sklearn_lstmae._utils.thresholds import pot_threshold, threshold_from_labels
@@ -52,7 +53,9 @@ def _stacked_windows(series, window, stride):
     return np.concatenate([sliding_windows(s, window, stride=stride) for s in series])
 
 
-def _default_window_detector(n_windows, random_state, scoring="auto"):
+def _default_window_detector(n_windows, random_state, scoring="auto", verbose=0):
+    # verbose=2 prints a line per epoch; 1 would draw a bar per batch, which runs the
+    # batches one call at a time (slower).
     return LSTMAutoencoderOutlierDetector(
         units=32,
         code="states_and_means",
@@ -62,6 +65,7 @@ def _default_window_detector(n_windows, random_state, scoring="auto"):
         standardize=True,
         scoring=scoring,
         random_state=random_state,
+        verbose=2 if verbose else 0,
     )
 
 
@@ -145,14 +149,36 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         ``calibration_fraction=0``.
     threshold : {"pot", "quantile"} or float, default="pot"
         How the calibration scores set ``threshold_``: "pot", peaks over
-        threshold (a generalized Pareto tail above their 98% quantile, at
-        probability ``risk``); "quantile", their ``quantile``; a float, that
-        value (finite; not a bool). :meth:`set_threshold_from_labels` picks
-        one from labels.
+        threshold (a generalized Pareto tail fitted to their top 2%, or to
+        their top 10 where that is more, extrapolated to probability
+        ``risk``); "quantile", their ``quantile``; a float, that value
+        (finite; not a bool). :meth:`set_threshold_from_labels` picks one
+        from labels.
     quantile : float in (0, 1), default=0.99
         The quantile for ``threshold="quantile"``.
-    risk : float in (0, 1), default=1e-3
-        For ``threshold="pot"``: how often a normal point may exceed it.
+    risk : float in (0, 1), default=1e-4
+        The alert budget, for ``threshold="pot"``: the share of normal points
+        allowed above the threshold. A false alarm (an event on normal data)
+        holds at least one such point, so on ``n`` normal points there are at
+        most about ``risk * n`` false alarms: 1e-4 is at most one per 10,000
+        points, fewer where flags come in bursts that merge. This holds as
+        far as new normal data scores like the calibration points and the
+        fitted tail is right beyond the scores seen; neither is guaranteed
+        (see :ref:`alert_budget`).
+    merge_gap : int >= 0, default=None
+        Flagged points at most this many points apart belong to one event:
+        :meth:`anomaly_ranges` merges their runs, and :meth:`predict_series`
+        flags the points between them too. None: ``window_`` (a score that
+        dips below the threshold inside one odd window does not split it).
+        0 merges nothing: an event is a run of points above the threshold.
+    min_duration : int >= 1, default=1
+        Events (after merging) shorter than this many points are dropped,
+        and their points not flagged.
+    verbose : int, default=0
+        0: silent. Otherwise, the default window detector prints a line per
+        training epoch (a given ``estimator`` keeps its own ``verbose``), and
+        a progress bar counts the points scored (the calibration points in
+        ``fit``, the series in the scoring methods).
     random_state : int, RandomState instance or None, default=None
         Passed to the estimator (its ``random_state``, where it has one).
 
@@ -210,7 +236,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     >>> detector.score_series(test).shape
     (2000,)
     >>> ranges = detector.anomaly_ranges(test)
-    >>> any(start < 1230 and stop > 1200 for start, stop in ranges)
+    >>> any(event.start < 1230 and event.stop > 1200 for event in ranges)
     True
     """
 
@@ -229,6 +255,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         "refit": ["boolean"],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "risk": [Interval(Real, 0, 1, closed="neither")],
+        "merge_gap": [Interval(Integral, 0, None, closed="left"), None],
+        "min_duration": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
 
@@ -245,7 +274,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         refit=False,
         threshold="pot",
         quantile=0.99,
-        risk=1e-3,
+        risk=1e-4,
+        merge_gap=None,
+        min_duration=1,
+        verbose=0,
         random_state=None,
     ):
         self.estimator = estimator
@@ -259,6 +291,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         self.threshold = threshold
         self.quantile = quantile
         self.risk = risk
+        self.merge_gap = merge_gap
+        self.min_duration = min_duration
+        self.verbose = verbose
         self.random_state = random_state
 
     # ------------------------------------------------------------ validation
@@ -318,7 +353,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             # Window scores of scoring="combined" (k-NN codes and error Gaussian) where they
             # are used; the reconstruction errors alone need none of it.
             scoring = "mse" if point_scores == "reconstruction" else "auto"
-            estimator = _default_window_detector(windows.shape[0], self.random_state, scoring)
+            estimator = _default_window_detector(
+                windows.shape[0], self.random_state, scoring, self.verbose
+            )
         else:
             estimator = clone_with_random_state(self.estimator, self.random_state)
         has_errors = hasattr(estimator, "reconstruction_error")
@@ -429,17 +466,23 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
         ``output``: "scores", the point scores; "channels", the squared errors
         of every channel; "parts", for ``point_scores_="either"``, the
-        reconstruction and window scores, before they are put on one scale.
+        reconstruction and window scores, before they are put on one scale;
+        "events", the scores and (where there are reconstruction errors)
+        every channel's errors after them, as columns.
         """
         if self.point_scores_ == "window":
-            return values[:, 0]
+            return values[:, :1] if output == "events" else values[:, 0]
         errors = values[:, : self.n_channels_]
         if output == "channels":
             return errors
         if self.point_scores_ == "reconstruction":
-            return errors.mean(axis=1)
-        parts = np.column_stack([errors.mean(axis=1), values[:, -1]])
-        return parts if output == "parts" else self._combine(parts)
+            scores = errors.mean(axis=1)
+        else:
+            parts = np.column_stack([errors.mean(axis=1), values[:, -1]])
+            if output == "parts":
+                return parts
+            scores = self._combine(parts)
+        return np.column_stack([scores, errors]) if output == "events" else scores
 
     def _combine(self, parts):
         """``point_scores_="either"``: the larger of the two scores, on one scale.
@@ -454,10 +497,12 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
     def _score_one(self, series, output="scores"):
         stream = SeriesStream(self, output=output)
-        parts = [
-            stream._update(series[start : start + CHUNK_POINTS])
-            for start in range(0, series.shape[0], CHUNK_POINTS)
-        ]
+        progress = Progress(series.shape[0], verbose=self.verbose, unit_name="point")
+        parts = []
+        for start in range(0, series.shape[0], CHUNK_POINTS):
+            chunk = series[start : start + CHUNK_POINTS]
+            parts.append(stream._update(chunk))
+            progress.add(chunk.shape[0])
         return np.concatenate([*parts, stream.finish()])
 
     def _each(self, X, output="scores"):
@@ -507,7 +552,12 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         return self._each(X, output="channels")
 
     def predict_series(self, X):
-        """Flag every point: 1 for an anomaly (score above ``threshold_``), 0 if normal.
+        """Flag every point: 1 inside an event of :meth:`anomaly_ranges`, 0 elsewhere.
+
+        A point is flagged if its score exceeds ``threshold_``, or if it lies
+        between two such points at most ``merge_gap`` apart; events shorter
+        than ``min_duration`` are not flagged. With ``merge_gap=0`` and
+        ``min_duration=1``, the flags are ``score_series(X) > threshold_``.
 
         Parameters
         ----------
@@ -519,14 +569,22 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         flags : ndarray of shape (n_timesteps,), dtype int, or a list of them
         """
         scores = self.score_series(X)
-        if isinstance(scores, list):
-            return [(s > self.threshold_).astype(int) for s in scores]
-        return (scores > self.threshold_).astype(int)
+        each = [scores] if not isinstance(scores, list) else scores
+        flags = []
+        for values in each:
+            flagged = np.zeros(values.shape[0], dtype=int)
+            for start, stop in self._event_bounds(values):
+                flagged[start:stop] = 1
+            flags.append(flagged)
+        return flags if isinstance(scores, list) else flags[0]
 
     def anomaly_ranges(self, X):
-        """Return the anomalous events: runs of flagged points, as ``(start, stop)`` pairs.
+        """Return the anomalous events: where they are, their peaks, the channel to blame.
 
-        ``stop`` is exclusive, as in ``range`` and slices.
+        An event is a run of points scoring above ``threshold_``; runs at most
+        ``merge_gap`` points apart (default: one window) are one event, and
+        events shorter than ``min_duration`` points are dropped.
+        :meth:`predict_series` flags exactly the events' points.
 
         Parameters
         ----------
@@ -535,12 +593,40 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
         Returns
         -------
-        ranges : list of (int, int), or a list of such lists for a list
+        ranges : list of AnomalyRange, or a list of such lists for a list
+            In order. Each is a named tuple ``(start, stop, peak_index,
+            peak_score, channel, p_value)``; ``stop`` is exclusive, as in
+            ``range`` and slices, so ``series[event.start:event.stop]`` is
+            the event. ``pandas.DataFrame(ranges)`` makes a table of them.
         """
-        flags = self.predict_series(X)
-        if isinstance(flags, list):
-            return [flagged_runs(f) for f in flags]
-        return flagged_runs(flags)
+        columns = self._each(X, output="events")
+        each = [columns] if not isinstance(columns, list) else columns
+        ranges = [self._events(values) for values in each]
+        return ranges if isinstance(columns, list) else ranges[0]
+
+    def _event_bounds(self, scores):
+        """``(start, stop)`` of each event of one series' ``scores``."""
+        merge_gap = self.window_ if self.merge_gap is None else self.merge_gap
+        return merged_runs(
+            scores > self.threshold_, max_gap=merge_gap, min_duration=self.min_duration
+        )
+
+    def _events(self, columns):
+        """Return the events of one series, from its ``output="events"`` columns."""
+        scores = columns[:, 0]
+        calibration = np.sort(self.calibration_scores_)
+        events = []
+        for start, stop in self._event_bounds(scores):
+            peak = start + int(np.argmax(scores[start:stop]))
+            channel = None
+            if columns.shape[1] > 1:
+                channel = int(np.argmax(columns[start:stop, 1:].sum(axis=0)))
+            at_least = calibration.size - np.searchsorted(calibration, scores[peak], "left")
+            p_value = (1 + at_least) / (1 + calibration.size)
+            events.append(
+                AnomalyRange(start, stop, peak, float(scores[peak]), channel, float(p_value))
+            )
+        return events
 
     def set_threshold_from_labels(self, X, y, *, max_false_positive_rate=None):
         """Choose ``threshold_`` on a labelled series: best F1, or best recall at a bound.
@@ -606,6 +692,11 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return SeriesStream(self)
+
+    def __setstate__(self, state):
+        # A pickle of version 0.1.0 lacks the parameters added since: they get their defaults.
+        added = {"merge_gap": None, "min_duration": 1, "verbose": 0}
+        super().__setstate__({**added, **state})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

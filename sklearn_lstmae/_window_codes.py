@@ -101,6 +101,9 @@ class WindowCodeTransformer(
         Set as the window autoencoder's ``random_state`` (if it has one and
         this is not None). An int gives the same features for the same data
         in one process.
+    verbose : int, default=0
+        0: silent. Otherwise the default window autoencoder prints a line per
+        training epoch; a given ``estimator`` keeps its own ``verbose``.
 
     Attributes
     ----------
@@ -155,13 +158,15 @@ class WindowCodeTransformer(
         "window": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
-    def __init__(self, estimator=None, *, window=32, stride=None, random_state=None):
+    def __init__(self, estimator=None, *, window=32, stride=None, random_state=None, verbose=0):
         self.estimator = estimator
         self.window = window
         self.stride = stride
         self.random_state = random_state
+        self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
@@ -191,6 +196,8 @@ class WindowCodeTransformer(
                 ),
                 batch_size=BATCH_SIZE,
                 random_state=self.random_state,
+                # 2: a line per epoch; 1 would run the batches one call at a time.
+                verbose=2 if self.verbose else 0,
             )
         else:
             estimator = clone_with_random_state(self.estimator, self.random_state)
@@ -271,6 +278,10 @@ class WindowCodeTransformer(
                 )
             return as_estimator_input(np.stack(windows), takes_3d=False)
         return np.stack(windows) if same_length else windows
+
+    def __setstate__(self, state):
+        # A pickle of version 0.1.0 has no verbose parameter: it gets the default.
+        super().__setstate__({"verbose": 0, **state})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

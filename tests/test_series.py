@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.ensemble import IsolationForest
 
 from sklearn_lstmae import (
+    AnomalyRange,
     LSTMAutoencoderOutlierDetector,
     SeriesAnomalyDetector,
     _series,
@@ -34,6 +35,8 @@ def test_shapes_for_one_series_and_for_a_list():
     assert scores.shape == (300,) and np.all(np.isfinite(scores))
     flags = detector.predict_series(train[:300])
     assert set(np.unique(flags)) <= {0, 1}
+    assert flags[scores > detector.threshold_].all()  # and the points of short gaps
+    flags = detector.set_params(merge_gap=0).predict_series(train[:300])
     assert_array_equal(flags, (scores > detector.threshold_).astype(int))
     several = detector.score_series([train[:100], train[200:450]])
     assert [s.shape for s in several] == [(100,), (250,)]
@@ -46,19 +49,80 @@ def test_shapes_for_one_series_and_for_a_list():
 
 def test_ranges_are_the_runs_of_flagged_points():
     train = _waves(channels=1)[:, 0]
-    detector = _forest(window=40).fit(train)
+    detector = _forest(window=40, merge_gap=0).fit(train)
     test = train.copy()
     test[700:760] = 0.0  # a flat stretch where a wave should be
+    scores = detector.score_series(test)
     flags = detector.predict_series(test)
+    assert_array_equal(flags, (scores > detector.threshold_).astype(int))
     ranges = detector.anomaly_ranges(test)
     rebuilt = np.zeros_like(flags)
-    for start, stop in ranges:
-        assert flags[start:stop].all() and start < stop
-        rebuilt[start:stop] = 1
+    for event in ranges:
+        assert isinstance(event, AnomalyRange)
+        assert flags[event.start : event.stop].all() and event.start < event.stop
+        assert event.start <= event.peak_index < event.stop
+        assert event.peak_score == scores[event.start : event.stop].max()
+        assert event.channel is None  # IsolationForest scores whole windows
+        rebuilt[event.start : event.stop] = 1
     assert_array_equal(rebuilt, flags)
-    assert any(start < 760 and stop > 700 for start, stop in ranges)
-    assert detector.score_series(test).argmax() in range(660, 800)
-    assert detector.point_scores_ == "window"
+    assert any(start < 760 and stop > 700 for start, stop, *_ in ranges)
+    assert scores.argmax() in range(660, 800)
+
+
+def test_events_merge_nearby_flags_and_drop_short_ones():
+    train = _waves(channels=1)[:, 0]
+    test = train.copy()
+    test[300:340] = 0.0
+    test[420:460] = 0.0  # 80 points after the first flat stretch
+    detector = _forest(window=40, merge_gap=0).fit(train)
+    scores = detector.score_series(test)
+    raw = detector.anomaly_ranges(test)
+    # Scores are deterministic (IsolationForest, random_state=0): only the rules differ.
+    gaps = [b.start - a.stop for a, b in zip(raw[:-1], raw[1:], strict=True)]
+    assert gaps, "two separate runs are expected to merge"
+    widest = max(gaps)
+    detector.set_params(merge_gap=widest)
+    merged = detector.anomaly_ranges(test)
+    assert len(merged) == 1
+    assert (merged[0].start, merged[0].stop) == (raw[0].start, raw[-1].stop)
+    assert merged[0].peak_score == max(event.peak_score for event in raw)
+    flags = detector.predict_series(test)
+    assert flags[raw[0].start : raw[-1].stop].all() and flags.sum() == raw[-1].stop - raw[0].start
+    assert not (scores[flags == 1] > detector.threshold_).all()  # the gaps' points join it
+    detector.set_params(merge_gap=0, min_duration=max(e.stop - e.start for e in raw) + 1)
+    assert detector.anomaly_ranges(test) == [] and not detector.predict_series(test).any()
+    several = detector.set_params(min_duration=1).anomaly_ranges([test, train])
+    assert several[0] == raw and isinstance(several[1], list)
+
+
+def test_events_name_the_channel_to_blame_and_a_p_value():
+    train = _waves(channels=3)
+    test = train.copy()
+    test[600:610, 2] += 4.0  # a burst on channel 2 only
+    detector = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=0).fit(train)
+    events = detector.anomaly_ranges(test)
+    hit = [e for e in events if e.start < 610 and e.stop > 600]
+    assert hit and hit[0].channel == 2
+    calibration = detector.calibration_scores_
+    for event in events:
+        n_at_least = np.sum(calibration >= event.peak_score)
+        assert event.p_value == pytest.approx((1 + n_at_least) / (1 + calibration.size))
+        assert 0 < event.p_value <= 1
+
+
+def test_verbose_shows_training_and_scoring_progress_and_is_silent_when_off(capsys, monkeypatch):
+    train = _waves(n=600, channels=1)
+    params = dict(window=20, random_state=0, stride=8)
+    monkeypatch.setattr(_series, "TRAINING_STEPS", 20)  # the default detector, cut short
+    quiet = SeriesAnomalyDetector(**params).fit(train)
+    quiet.score_series(train)
+    assert capsys.readouterr().out == ""
+    loud = SeriesAnomalyDetector(verbose=1, **params).fit(train)
+    fit_output = capsys.readouterr().out
+    loud.score_series(train)
+    score_output = capsys.readouterr().out
+    assert "Epoch 1/" in fit_output and "point" in fit_output  # calibration points scored
+    assert "600/600" in score_output and "point" in score_output
 
 
 @pytest.mark.parametrize(
@@ -224,9 +288,21 @@ def test_pot_extrapolates_an_exponential_tail():
         assert pot_threshold(scores, risk=risk, initial_quantile=0.98) == pytest.approx(
             -np.log(risk), rel=0.1
         )
-    assert pot_threshold(scores[:100], risk=1e-3, initial_quantile=0.98) == pytest.approx(
-        np.quantile(scores[:100], 0.98)
-    )  # too few excesses: the initial quantile
+    # 100 scores: the tail still holds 10 of them, and extrapolates past the largest.
+    few = pot_threshold(scores[:100], risk=1e-3, initial_quantile=0.98)
+    assert few > scores[:100].max() and few == pytest.approx(-np.log(1e-3), rel=0.2)
+
+
+def test_pot_takes_a_bounded_tail_as_exponential():
+    scores = np.random.RandomState(0).uniform(size=10_000)  # its tail ends at 1
+    assert pot_threshold(scores, risk=1e-4, initial_quantile=0.98) > scores.max()
+    assert pot_threshold(np.ones(50), risk=1e-3, initial_quantile=0.98) == 1.0
+
+
+def test_pot_refits_a_tail_without_a_mean_at_shape_one():
+    scores = np.random.RandomState(0).pareto(0.5, size=100_000)  # Pareto shape 2
+    capped = pot_threshold(scores, risk=1e-4, initial_quantile=0.98)
+    assert np.quantile(scores, 0.999) < capped < np.quantile(scores, 1 - 1e-4)
 
 
 def test_threshold_from_labels():

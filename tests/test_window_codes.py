@@ -117,6 +117,14 @@ def test_the_default_estimator_is_an_lstm_autoencoder_with_its_defaults(series):
     assert estimator.units == LSTMAutoencoderTransformer().units
 
 
+def test_verbose_shows_the_training_epochs_and_is_silent_when_off(series, capsys):
+    short = series[0][:2, :33]  # 4 windows: the default autoencoder trains 100 epochs
+    WindowCodeTransformer(window=32, random_state=0).fit(short)
+    assert capsys.readouterr().out == ""
+    WindowCodeTransformer(window=32, random_state=0, verbose=1).fit(short)
+    assert "Epoch 100/100" in capsys.readouterr().out
+
+
 def test_set_params_after_fit_does_not_change_the_features(fitted, series):
     transformer = clone(fitted).fit(series[0])
     before = transformer.transform(series[0])

@@ -5,7 +5,9 @@
   with :data:`scipy.stats.genpareto`, models the scores' upper tail above a
   high initial quantile, and the threshold is the score exceeded with
   probability ``risk``. It extrapolates beyond the scores seen, where a plain
-  quantile cannot.
+  quantile cannot. Small samples keep at least ten scores in the tail; a tail
+  with a finite end is taken as exponential, and one without a mean is
+  refitted with shape 1.
 - :func:`threshold_from_labels`: the threshold that maximises F1 of the
   anomaly class on labelled data, or catches the most anomalies at a bounded
   false positive rate.
@@ -19,8 +21,14 @@ import numpy as np
 from scipy.stats import genpareto
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+# The fewest calibration scores a POT tail is fitted on.
+MIN_EXCESSES = 10
+# The largest Pareto shape a fitted tail keeps: from a few dozen excesses the shape's
+# estimate is noisy, and above 1 (a tail without a mean) it puts thresholds out of reach.
+MAX_SHAPE = 1.0
 
-def pot_threshold(scores, *, risk, initial_quantile):
+
+def pot_threshold(scores, *, risk, initial_quantile, min_excesses=MIN_EXCESSES):
     """Return the score that normal data exceeds with probability ``risk`` (POT).
 
     Parameters
@@ -30,22 +38,39 @@ def pot_threshold(scores, *, risk, initial_quantile):
     risk : float in (0, 1)
         Probability that a normal score exceeds the threshold.
     initial_quantile : float in (0, 1)
-        Quantile above which the tail is modelled (SPOT uses 0.98).
+        Quantile above which the tail is modelled (SPOT uses 0.98), lowered
+        where needed so that the tail holds at least ``min_excesses`` scores
+        (but at most a quarter of them): a few hundred scores still give a
+        fitted tail, not a bare quantile.
+    min_excesses : int, default=10
+        The fewest scores the tail is fitted on.
 
     Returns
     -------
     threshold : float
-        At least the initial quantile. Where the tail has fewer than 10
-        excesses, or ``risk`` is not below the tail's share, the initial
-        quantile itself.
+        At least the tail's start. Where ``risk`` is not below the tail's
+        share of the scores, or fewer than two scores exceed the start (ties
+        at the start are not in the tail), or those are all equal, the
+        tail's start itself. A fitted tail with a finite end (a negative shape)
+        is taken as exponential instead: from a few dozen scores the end
+        cannot be told from the largest score seen, and normal data beyond
+        it would then always be flagged. A shape above 1 (a tail without a
+        mean) is refitted at 1: from a few dozen scores such an estimate is
+        mostly noise, and it would put the threshold out of reach.
     """
-    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
-    start = float(np.quantile(scores, initial_quantile))
-    excesses = scores[scores > start] - start
-    tail_share = excesses.size / scores.size
-    if excesses.size < 10 or risk >= tail_share or not np.ptp(excesses) > 0:
+    scores = np.sort(np.asarray(scores, dtype=np.float64).reshape(-1))
+    n = scores.size
+    n_tail = int(max(np.ceil((1 - initial_quantile) * n), min(min_excesses, n // 4), 1))
+    start = float(scores[max(n - n_tail - 1, 0)])
+    excesses = scores[scores > start] - start  # ties at the start are not in the tail
+    tail_share = excesses.size / n
+    if excesses.size < 2 or risk >= tail_share or not np.ptp(excesses) > 0:
         return start
     shape, _, scale = genpareto.fit(excesses, floc=0)
+    if shape < 0:  # exponential: the maximum-likelihood fit of a zero shape
+        shape, scale = 0.0, float(excesses.mean())
+    elif shape > MAX_SHAPE:  # a tail without a mean: the fit at the bound instead
+        shape, _, scale = genpareto.fit(excesses, f0=MAX_SHAPE, floc=0)
     # P(score > start + z) = tail_share * (1 - GPD cdf(z)) = risk.
     return float(start + genpareto.isf(risk / tail_share, shape, loc=0, scale=scale))
 

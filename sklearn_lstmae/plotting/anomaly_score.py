@@ -42,6 +42,10 @@ class AnomalyScoreDisplay:
         The series the scores belong to (``kind="line"``): drawn in a panel
         above the scores, with flagged ranges (red) and true anomalies
         (orange) shaded.
+    flags : array-like of shape (n,), default=None
+        Which scores are flagged (nonzero): for a series detector, its
+        events (``predict_series``), which also hold the points between
+        nearby flags. None: the scores above ``threshold``.
 
     Attributes
     ----------
@@ -69,12 +73,15 @@ class AnomalyScoreDisplay:
     2
     """
 
-    def __init__(self, scores, threshold=None, *, y_true=None, kind="line", series=None):
+    def __init__(
+        self, scores, threshold=None, *, y_true=None, kind="line", series=None, flags=None
+    ):
         self.scores = scores
         self.threshold = threshold
         self.y_true = y_true
         self.kind = kind
         self.series = series
+        self.flags = flags
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, ax=None, **kwargs):
@@ -86,7 +93,7 @@ class AnomalyScoreDisplay:
             A fitted detector. Sequences: one marker per sequence, scores
             ``-score_samples(X)``, threshold ``-offset_``. A series: the
             series above its per-point ``score_series(X)``, threshold
-            ``threshold_``.
+            ``threshold_``, flagged: the events of ``anomaly_ranges(X)``.
         X : array-like or list of array-like
             Sequences in any form ``fit`` accepts, or one series.
         y : array-like, default=None
@@ -107,7 +114,12 @@ class AnomalyScoreDisplay:
             if isinstance(X, list | tuple):
                 raise ValueError("Pass one series (not a list) to draw.")
             scores = estimator.score_series(X)
-            display = cls(scores, estimator.threshold_, y_true=y, kind="line", series=X)
+            flags = np.zeros(scores.shape[0], dtype=bool)
+            for start, stop in estimator._event_bounds(scores):  # predict_series, not rescored
+                flags[start:stop] = True
+            display = cls(
+                scores, estimator.threshold_, y_true=y, kind="line", series=X, flags=flags
+            )
             return display.plot(ax=ax, **kwargs)
         check_is_fitted(estimator, "offset_")
         display = cls(-estimator.score_samples(X), -estimator.offset_, y_true=y, kind="points")
@@ -200,6 +212,10 @@ class AnomalyScoreDisplay:
                 self.threshold, color="tab:red", linestyle="--", label="threshold"
             )
             flagged = scores > self.threshold
+        if self.flags is not None:
+            flagged = np.asarray(self.flags).reshape(-1) != 0
+            if flagged.shape != scores.shape:
+                raise ValueError("flags must have one value per score.")
         if series_ax is not None:
             self._plot_series(series_ax, flagged)
         self.flagged_ = ax.scatter(
