@@ -22,6 +22,19 @@ def register_converters():
     See Also
     --------
     to_onnx : Register the converters and convert a model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import skl2onnx
+    >>> from sklearn_lstmae import LSTMAutoencoderTransformer
+    >>> from sklearn_lstmae.onnx import register_converters
+    >>> X = np.sin(np.linspace(0, 20, 200)).reshape(20, 10).astype(np.float32)
+    >>> transformer = LSTMAutoencoderTransformer(units=4, epochs=1, random_state=0).fit(X)
+    >>> register_converters()
+    >>> onx = skl2onnx.to_onnx(transformer, X[:1])
+    >>> [output.name for output in onx.graph.output]
+    ['variable']
     """
     from sklearn_lstmae._onnx.converters import register
 
@@ -50,6 +63,24 @@ def to_onnx(model, X, **kwargs):
     onx : onnx.ModelProto
         The ONNX model; ``onx.SerializeToString()`` gives the bytes of a
         ``.onnx`` file.
+
+    See Also
+    --------
+    register_converters : Register the converters with skl2onnx only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import onnxruntime as ort
+    >>> from sklearn_lstmae import LSTMAutoencoderTransformer
+    >>> from sklearn_lstmae.onnx import to_onnx
+    >>> X = np.sin(np.linspace(0, 20, 200)).reshape(20, 10).astype(np.float32)
+    >>> transformer = LSTMAutoencoderTransformer(units=4, epochs=1, random_state=0).fit(X)
+    >>> onx = to_onnx(transformer, X[:1])
+    >>> session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    >>> (codes,) = session.run(None, {session.get_inputs()[0].name: X})
+    >>> codes.shape  # final h and c, mean, max, positive share; 2 directions
+    (20, 40)
     """
     import skl2onnx
 
