@@ -13,11 +13,12 @@ def register_converters():
 
     After this call, :func:`skl2onnx.to_onnx` and
     :func:`skl2onnx.convert_sklearn` convert
-    :class:`~sklearn_lstmae.LSTMAutoencoderTransformer`,
-    :class:`~sklearn_lstmae.LSTMAutoencoderOutlierDetector` and
-    :class:`~sklearn_lstmae.WindowCodeTransformer`, alone or inside a
-    pipeline. Calling it again changes nothing. Needs ``onnx`` and
-    ``skl2onnx`` (``pip install sklearn-lstmae[onnx]``).
+    :class:`~sklearn_lstmae.LSTMAutoencoderTransformer` (``transform``) and
+    :class:`~sklearn_lstmae.LSTMAutoencoderOutlierDetector` (``predict``,
+    ``decision_function`` and, with the option ``{"score_samples": True}``,
+    ``score_samples``), alone or inside a pipeline. Calling it again changes
+    nothing. Needs ``onnx`` and ``skl2onnx`` (``pip install
+    sklearn-lstmae[onnx]``).
 
     See Also
     --------
