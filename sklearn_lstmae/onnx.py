@@ -13,7 +13,9 @@ def register_converters():
 
     After this call, :func:`skl2onnx.to_onnx` and
     :func:`skl2onnx.convert_sklearn` convert
-    :class:`~sklearn_lstmae.LSTMAutoencoderTransformer` (``transform``) and
+    :class:`~sklearn_lstmae.LSTMAutoencoderTransformer` (``transform``),
+    :class:`~sklearn_lstmae.WindowCodeTransformer` (``transform``, its
+    window autoencoder an ``LSTMAutoencoderTransformer``) and
     :class:`~sklearn_lstmae.LSTMAutoencoderOutlierDetector` (``predict``,
     ``decision_function`` and, with the option ``{"score_samples": True}``,
     ``score_samples``), alone or inside a pipeline. Calling it again changes

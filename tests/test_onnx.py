@@ -7,11 +7,16 @@ import textwrap
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
+from sklearn_lstmae import (
+    LSTMAutoencoderOutlierDetector,
+    LSTMAutoencoderTransformer,
+    WindowCodeTransformer,
+)
 from sklearn_lstmae.onnx import to_onnx
 
 ort = pytest.importorskip("onnxruntime")
@@ -145,6 +150,21 @@ def test_pipeline_probabilities_match_predict_proba(transformer):
     labels, probabilities = _run(onx, _padded(X))
     assert_allclose(probabilities, pipeline.predict_proba(_padded(X)), rtol=RTOL, atol=ATOL)
     assert_array_equal(labels, pipeline.predict(_padded(X)))
+
+
+@pytest.mark.parametrize("window, stride", [(5, 2), (20, 3)])
+def test_window_codes_match_the_estimator(window, stride):
+    # Window 5, stride 2 on 12 steps: starts 0, 2, 4, 6, and 7 (the last step's window) for
+    # full-length rows, fewer for the padded ones; window 20: one window of each length.
+    inner = LSTMAutoencoderTransformer(**TINY, bidirectional=False)
+    windows = WindowCodeTransformer(inner, window=window, stride=stride, random_state=0)
+    _check_transform(windows.fit(X), X)
+
+
+def test_window_codes_of_another_estimator_are_refused():
+    windows = WindowCodeTransformer(PCA(2), window=6, stride=3).fit(X)
+    with pytest.raises(ValueError, match="estimator_ is a PCA"):
+        to_onnx(windows, X[:1])
 
 
 def test_unsupported_activation_is_named():

@@ -18,8 +18,10 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_lstmae._onnx import layout, scores
 from sklearn_lstmae._onnx.network import decode, encode
 from sklearn_lstmae._onnx.ops import Ops
+from sklearn_lstmae._onnx.windows import cut_windows, pooled_codes
 from sklearn_lstmae._outlier import LSTMAutoencoderOutlierDetector
 from sklearn_lstmae._transformer import LSTMAutoencoderTransformer
+from sklearn_lstmae._window_codes import WindowCodeTransformer
 
 
 def _input_rank(operator, estimator, *, fixed_width=False):
@@ -134,6 +136,57 @@ def transformer_converter(scope, operator, container):
     output.add_to(scope, container)
 
 
+def _window_autoencoder(operator):
+    """Return the fitted window autoencoder of a WindowCodeTransformer, if it can be exported."""
+    estimator = operator.raw_operator
+    check_is_fitted(estimator)
+    inner = estimator.estimator_
+    if not isinstance(inner, LSTMAutoencoderTransformer):
+        raise ValueError(
+            "Cannot export a WindowCodeTransformer whose estimator_ is a "
+            f"{type(inner).__name__}: the converter encodes windows with an "
+            "LSTMAutoencoderTransformer only."
+        )
+    width = operator.inputs[0].type.shape[1] if operator.inputs[0].type.shape else None
+    if not isinstance(width, int):
+        raise ValueError(
+            "Cannot export a WindowCodeTransformer for input of unknown width: its windows "
+            f"are cut in the graph; the ONNX input has shape {operator.inputs[0].type.shape}."
+        )
+    return inner, width
+
+
+def window_codes_shape(operator):
+    """Shape calculator of :class:`~sklearn_lstmae.WindowCodeTransformer`: pooled codes."""
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    estimator = operator.raw_operator
+    _window_autoencoder(operator)
+    _input_rank(operator, estimator)
+    n = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].type = FloatTensorType([n, estimator._n_features_out])
+
+
+def window_codes_converter(scope, operator, container):
+    """Convert :class:`~sklearn_lstmae.WindowCodeTransformer`: ``transform``."""
+    estimator = operator.raw_operator
+    inner, width = _window_autoencoder(operator)
+    ops = Ops(container.target_opset)
+    x, lengths = _sequences(ops, operator, estimator)
+    windows, window_lengths, counted = cut_windows(
+        ops,
+        x,
+        lengths,
+        width=width,
+        n_channels=estimator.n_channels_,
+        window=estimator._window,
+        stride=estimator.stride_,
+    )
+    codes = encoder_codes(ops, windows, window_lengths, inner)
+    pooled = pooled_codes(ops, codes, counted)
+    output = ops("Identity", pooled, output_names=[operator.outputs[0].full_name])
+    output.add_to(scope, container)
+
+
 def detector_parser(scope, model, inputs, custom_parsers=None):
     """Parser of :class:`~sklearn_lstmae.LSTMAutoencoderOutlierDetector`.
 
@@ -190,6 +243,12 @@ def register():
         "SklearnLSTMAutoencoderTransformer",
         transformer_shape,
         transformer_converter,
+    )
+    update_registered_converter(
+        WindowCodeTransformer,
+        "SklearnLSTMAEWindowCodeTransformer",
+        window_codes_shape,
+        window_codes_converter,
     )
     update_registered_converter(
         LSTMAutoencoderOutlierDetector,
