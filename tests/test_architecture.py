@@ -23,6 +23,8 @@ LAYERS = {
     "sklearn_lstmae._series": 4,
     "sklearn_lstmae.plotting": 5,
     "sklearn_lstmae.dask": 5,
+    "sklearn_lstmae.onnx": 5,
+    "sklearn_lstmae._onnx": 5,
     "sklearn_lstmae": 5,
 }
 ESTIMATOR_MODULES = {

@@ -1,0 +1,1 @@
+"""ONNX graphs of the fitted estimators, for skl2onnx (public entry: :mod:`sklearn_lstmae.onnx`)."""
