@@ -81,11 +81,10 @@ events = detector.anomaly_ranges(series)
 print(f"{len(events)} events")
 for event in events:
     found = event.start < true_stop and event.stop > true_start
-    print(
-        f"    {event.start:5d} to {event.stop:5d}, peak {event.peak_score:8.3g} at "
-        f"{event.peak_index}, p-value {event.p_value:.3g}"
-        + ("  <- the missed beat" if found else "")
-    )
+    where = f"    {event.start:5d} to {event.stop:5d}"
+    peak = f"peak {event.peak_score:.3g} at {event.peak_index}"
+    note = "  <- the missed beat" if found else ""
+    print(f"{where}, {peak}, p-value {event.p_value:.3g}{note}")
 
 # %%
 # The series above its scores
