@@ -122,6 +122,11 @@ def transformer_shape(operator):
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
     estimator = operator.raw_operator
     check_is_fitted(estimator)
+    _codes_output(operator, estimator)
+
+
+def _codes_output(operator, estimator):
+    """Check the input's rank and declare the output: one row of codes per input row."""
     _input_rank(operator, estimator)
     n = operator.inputs[0].get_first_dimension()
     operator.outputs[0].type = FloatTensorType([n, estimator._n_features_out])
@@ -161,9 +166,7 @@ def window_codes_shape(operator):
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
     estimator = operator.raw_operator
     _window_autoencoder(operator)
-    _input_rank(operator, estimator)
-    n = operator.inputs[0].get_first_dimension()
-    operator.outputs[0].type = FloatTensorType([n, estimator._n_features_out])
+    _codes_output(operator, estimator)
 
 
 def window_codes_converter(scope, operator, container):
