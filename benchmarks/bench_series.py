@@ -271,7 +271,7 @@ def main():
         pca = SeriesAnomalyDetector(PCAReconstruction(), window=window, **refit)
         runs["Sub-PCA"].append(run_detector(pca, train, test, labels)[0])
         z_train, z_test = moving_z_score(train, window), moving_z_score(test, window)
-        threshold = pot_threshold(z_train, risk=RISK, initial_quantile=0.98)
+        threshold = pot_threshold(z_train, risk=RISK, initial_quantile=0.98, min_excesses=60)
         row = metrics(labels, z_test, event_flags(z_test, threshold, window), window)
         runs["z-score"].append({**row, "fit s": 0.0})
         print(

@@ -6,6 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -17,7 +18,7 @@ from sklearn_lstmae._series_stream import SeriesStream
 from sklearn_lstmae._utils.events import AnomalyRange, merged_runs
 from sklearn_lstmae._utils.periods import dominant_period
 from sklearn_lstmae._utils.rollback import restore_on_failure
-from sklearn_lstmae._utils.thresholds import pot_threshold, threshold_from_labels
+from sklearn_lstmae._utils.thresholds import fit_tail, tail_threshold, threshold_from_labels
 from sklearn_lstmae._utils.validation import (
     StrictInterval,
     check_finite_float,
@@ -42,8 +43,13 @@ MAX_TRAINING_WINDOWS = 10_000
 TRAINING_STEPS, BATCH_SIZE = 1500, 32
 # The largest point score: a point infinitely far from what calibration saw scores this.
 MAX_SCORE = 1e300
-# POT models the tail of the calibration scores above this quantile (as SPOT does).
-POT_INITIAL_QUANTILE = 0.98
+# POT models the tail of the calibration scores above this quantile (as SPOT does), or
+# their top POT_MIN_EXCESSES where that is more (at most a quarter of them).
+POT_INITIAL_QUANTILE, POT_MIN_EXCESSES = 0.98, 60
+# Calibration windows whose scores give the window part's tail: every window up to this many.
+MAX_CALIBRATION_WINDOWS = 10_000
+# Windows per call to the window detector when calibration windows are scored.
+CHUNK_WINDOWS = 2048
 # window="auto": the dominant period (at least MIN_WINDOW), else FALLBACK_WINDOW.
 MIN_WINDOW, FALLBACK_WINDOW = 8, 125
 
@@ -80,10 +86,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     (averaged over channels), which finds odd points such as spikes, and of
     the windows' anomaly scores, which find odd patterns (a missing cycle, a
     changed frequency) whose points are each easy to reconstruct. By default
-    a point scores the larger of the two, each put on the scale of its
-    calibration scores. A threshold fitted on the scores of calibration
-    points, the held-out end of each training series, turns scores into
-    flags. Training data is assumed to be mostly normal.
+    a point scores the larger of the two, each put on the scale of its own
+    alert threshold, fitted on calibration scores (the held-out end of each
+    training series): a point scoring above 1 is beyond one part's threshold.
+    Training data is assumed to be mostly normal.
 
     Read more in the :ref:`User Guide <long_series>`.
 
@@ -117,9 +123,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         estimator needs ``reconstruction_error``; channel attribution with
         :meth:`score_channels`). "window": the windows' anomaly scores
         (``-score_samples``). "either": per point, the larger of the two,
-        each rescaled so that its calibration scores' median is 0 and their
-        99% quantile 1 (a point is anomalous if either score is unusual for
-        it).
+        each rescaled so that its calibration median is 0 and its own POT
+        threshold at ``risk / 2`` is 1 (a point is anomalous if either score
+        is beyond its threshold; the two together stay within ``risk``).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
     center_windows : bool, default=True
@@ -150,10 +156,13 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     threshold : {"pot", "quantile"} or float, default="pot"
         How the calibration scores set ``threshold_``: "pot", peaks over
         threshold (a generalized Pareto tail fitted to their top 2%, or to
-        their top 10 where that is more, extrapolated to probability
-        ``risk``); "quantile", their ``quantile``; a float, that value
-        (finite; not a bool). :meth:`set_threshold_from_labels` picks one
-        from labels.
+        their top 60 where that is more, at most a quarter of them,
+        extrapolated to probability ``risk``): for
+        ``point_scores_="window"`` the tail of the calibration windows'
+        own scores (every window, up to 10,000), for ``"either"`` 1, each
+        part's own threshold at ``risk / 2``; "quantile", the calibration
+        points' ``quantile``; a float, that value (finite; not a bool).
+        :meth:`set_threshold_from_labels` picks one from labels.
     quantile : float in (0, 1), default=0.99
         The quantile for ``threshold="quantile"``.
     risk : float in (0, 1), default=1e-4
@@ -194,7 +203,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     part_offsets_, part_scales_ : ndarray of shape (2,)
         For ``point_scores_="either"`` only: the calibration median of the
         reconstruction score and of the window score, and their distance to
-        the 99% quantile, which put both on one scale.
+        each part's POT threshold at ``risk / 2``, which put both on one
+        scale (a detector saved by version 0.1.0 keeps its own: distances to
+        the 99% quantile).
     n_channels_ : int
         Channels of the training series.
     n_features_in_ : int
@@ -229,14 +240,14 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     >>> t = np.arange(2000)
     >>> series = np.sin(2 * np.pi * t / 50)
     >>> test = series.copy()
-    >>> test[1200:1230] = 0.0  # a flat stretch where a wave should be
+    >>> test[1200:1260] = 0.0  # a flat stretch where a wave should be
     >>> detector = SeriesAnomalyDetector(
     ...     IsolationForest(random_state=0), window=50, random_state=0
     ... ).fit(series)
     >>> detector.score_series(test).shape
     (2000,)
     >>> ranges = detector.anomaly_ranges(test)
-    >>> any(event.start < 1230 and event.stop > 1200 for event in ranges)
+    >>> any(event.start < 1260 and event.stop > 1200 for event in ranges)
     True
     """
 
@@ -378,11 +389,18 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             self._three_d = three_d
             if point_scores == "either":
                 parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
-                self.part_offsets_, self.part_scales_ = _part_scaling(parts)
+                window_scores = self._calibration_window_scores(calibration)
+                self.part_offsets_, self.part_scales_ = self._part_scaling(
+                    parts[:, 0], window_scores, np.median(parts, axis=0)
+                )
                 self.calibration_scores_ = self._combine(parts)
+                tail_scores = None  # each part's own tail sets the scale, 1 the threshold
             else:
                 self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
-            self.threshold_ = self._threshold(self.calibration_scores_)
+                tail_scores = self.calibration_scores_
+                if point_scores == "window":  # one score per window, not runs of equal ones
+                    tail_scores = self._calibration_window_scores(calibration)
+            self.threshold_ = self._threshold(self.calibration_scores_, tail_scores)
             if self.refit and self.calibration_fraction > 0:
                 # The final detector learns every training point, the newest too; the
                 # scales and the threshold stay those of unseen points, set above.
@@ -424,11 +442,37 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             )
         return training, calibration
 
-    def _threshold(self, scores):
-        if not np.all(np.isfinite(scores)):
+    def _calibration_window_scores(self, calibration):
+        """Return the window scores (``-score_samples``) of calibration windows, one per window.
+
+        Every window of each calibration series, or every few where there are
+        more than ``MAX_CALIBRATION_WINDOWS``: a short calibration stretch
+        still gives a few hundred scores for a tail.
+        """
+        n_windows = sum(s.shape[0] - self.window_ + 1 for s in calibration)
+        stride = min(self.scoring_stride_, max(1, -(-n_windows // MAX_CALIBRATION_WINDOWS)))
+        scores = []
+        for values in calibration:
+            windows = self._centered(sliding_windows(values, self.window_, stride=stride))
+            for batch in gen_batches(windows.shape[0], CHUNK_WINDOWS):
+                flat = as_estimator_input(windows[batch], self._three_d)
+                scores.append(-np.asarray(self.estimator_.score_samples(flat), np.float64))
+        return np.concatenate(scores)
+
+    def _threshold(self, scores, tail_scores):
+        """``threshold_`` from the calibration points' ``scores``.
+
+        ``threshold="pot"`` fits its tail to ``tail_scores``, or, where they
+        are None (``point_scores_="either"``, whose parts are each on the
+        scale of their own threshold), is 1.
+        """
+        checked = scores if tail_scores is None else np.r_[scores, tail_scores]
+        if not np.all(np.isfinite(checked)):
             raise ValueError("The calibration points' scores are not all finite; no threshold.")
         if self.threshold == "pot":
-            return pot_threshold(scores, risk=self.risk, initial_quantile=POT_INITIAL_QUANTILE)
+            if tail_scores is None:
+                return 1.0
+            return tail_threshold(_tail(tail_scores), self.risk)
         if self.threshold == "quantile":
             return float(np.quantile(scores, self.quantile))
         return float(self.threshold)
@@ -494,6 +538,21 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         with np.errstate(over="ignore"):
             scaled = (parts - self.part_offsets_) / self.part_scales_
         return np.minimum(scaled, MAX_SCORE).max(axis=1)
+
+    def _part_scaling(self, reconstruction, windows, medians):
+        """Return offsets and scales that map each part's median to 0, its threshold to 1.
+
+        Each part's threshold is the POT threshold of its tail at ``risk / 2``
+        (the reconstruction part's from the calibration points, the window
+        part's from one score per calibration window), so that a point scores
+        above 1 where either part is beyond its own threshold, and the two
+        together stay within ``risk``.
+        """
+        highs = [
+            tail_threshold(_tail(values), self.risk / 2) for values in (reconstruction, windows)
+        ]
+        scales = np.maximum(np.asarray(highs) - medians, np.finfo(np.float64).tiny)
+        return np.asarray(medians, np.float64), scales
 
     def _score_one(self, series, output="scores"):
         stream = SeriesStream(self, output=output)
@@ -705,7 +764,6 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         return tags
 
 
-def _part_scaling(parts):
-    """Offsets and scales that map each column's median to 0 and 99% quantile to 1."""
-    median, high = np.quantile(parts, [0.5, 0.99], axis=0)
-    return median, np.maximum(high - median, np.finfo(np.float64).tiny)
+def _tail(scores):
+    """Return the POT tail of calibration scores, as ``threshold="pot"`` fits it."""
+    return fit_tail(scores, initial_quantile=POT_INITIAL_QUANTILE, min_excesses=POT_MIN_EXCESSES)

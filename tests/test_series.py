@@ -12,7 +12,7 @@ from sklearn_lstmae import (
     _series,
     sliding_windows,
 )
-from sklearn_lstmae._utils.thresholds import pot_threshold
+from sklearn_lstmae._utils.thresholds import pot_threshold, tail_threshold
 
 TINY_LSTM = LSTMAutoencoderOutlierDetector(units=4, epochs=2, batch_size=32, scoring="mse")
 
@@ -199,7 +199,7 @@ def test_the_channel_to_blame():
         _forest(window=40).fit(train).score_channels(test)
 
 
-def test_either_is_the_larger_rescaled_score():
+def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
     train, test = _waves(n=800), _waves(n=400, seed=1)
     test[200:205, 1] += 2.0
     fitted = {
@@ -209,10 +209,25 @@ def test_either_is_the_larger_rescaled_score():
         for point_scores in ("reconstruction", "window", "either")
     }
     either = fitted["either"]
+    # Each part's threshold at risk / 2: the reconstruction part's from the calibration
+    # points, the window part's from one score per calibration window (as
+    # point_scores="window" thresholds them); either flags where one part passes its own.
+    assert either.threshold_ == 1.0
+    risk = either.risk
     scaled = []
     for i, part in enumerate(("reconstruction", "window")):
-        median, high = np.quantile(fitted[part].calibration_scores_, [0.5, 0.99])
+        median = np.median(fitted[part].calibration_scores_)
         assert either.part_offsets_[i] == pytest.approx(median, rel=1e-5)
+        if part == "reconstruction":
+            tail = _series._tail(fitted[part].calibration_scores_)
+            high = tail_threshold(tail, risk / 2)
+            assert pot_threshold(
+                fitted[part].calibration_scores_, risk=risk, initial_quantile=0.98, min_excesses=60
+            ) == pytest.approx(fitted[part].threshold_)
+        else:
+            high = either.part_offsets_[i] + either.part_scales_[i]
+            # The same window tail gives point_scores="window" its threshold at risk.
+            assert fitted[part].threshold_ < high
         assert either.part_scales_[i] == pytest.approx(high - median, rel=1e-5)
         scaled.append((fitted[part].score_series(test) - median) / (high - median))
     scores = either.score_series(test)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from numbers import Real
+from typing import NamedTuple
 
 import numpy as np
 from scipy.stats import genpareto
@@ -28,15 +29,22 @@ MIN_EXCESSES = 10
 MAX_SHAPE = 1.0
 
 
-def pot_threshold(scores, *, risk, initial_quantile, min_excesses=MIN_EXCESSES):
-    """Return the score that normal data exceeds with probability ``risk`` (POT).
+class Tail(NamedTuple):
+    """A generalized Pareto model of the scores above ``start`` (see :func:`fit_tail`)."""
+
+    start: float
+    share: float  # of the scores above start
+    shape: float
+    scale: float
+
+
+def fit_tail(scores, *, initial_quantile, min_excesses=MIN_EXCESSES):
+    """Fit a generalized Pareto tail to the upper scores (peaks over threshold).
 
     Parameters
     ----------
     scores : array-like of shape (n,)
         Anomaly scores of normal data.
-    risk : float in (0, 1)
-        Probability that a normal score exceeds the threshold.
     initial_quantile : float in (0, 1)
         Quantile above which the tail is modelled (SPOT uses 0.98), lowered
         where needed so that the tail holds at least ``min_excesses`` scores
@@ -47,32 +55,67 @@ def pot_threshold(scores, *, risk, initial_quantile, min_excesses=MIN_EXCESSES):
 
     Returns
     -------
-    threshold : float
-        At least the tail's start. Where ``risk`` is not below the tail's
-        share of the scores, or fewer than two scores exceed the start (ties
-        at the start are not in the tail), or those are all equal, the
-        tail's start itself. A fitted tail with a finite end (a negative shape)
-        is taken as exponential instead: from a few dozen scores the end
-        cannot be told from the largest score seen, and normal data beyond
-        it would then always be flagged. A shape above 1 (a tail without a
-        mean) is refitted at 1: from a few dozen scores such an estimate is
-        mostly noise, and it would put the threshold out of reach.
+    tail : Tail
+        Where fewer than two scores exceed the start (ties at the start are
+        not in the tail) or those are all equal, a tail of scale 0: nothing
+        normal lies above its start. A fitted tail with a finite end (a
+        negative shape) is taken as exponential instead: from a few dozen
+        scores the end cannot be told from the largest score seen, and normal
+        data beyond it would then always be flagged. A shape above 1 (a tail
+        without a mean) is refitted at 1: from a few dozen scores such an
+        estimate is mostly noise, and it would put thresholds out of reach.
     """
     scores = np.sort(np.asarray(scores, dtype=np.float64).reshape(-1))
     n = scores.size
     n_tail = int(max(np.ceil((1 - initial_quantile) * n), min(min_excesses, n // 4), 1))
     start = float(scores[max(n - n_tail - 1, 0)])
     excesses = scores[scores > start] - start  # ties at the start are not in the tail
-    tail_share = excesses.size / n
-    if excesses.size < 2 or risk >= tail_share or not np.ptp(excesses) > 0:
-        return start
+    share = excesses.size / n
+    if excesses.size < 2 or not np.ptp(excesses) > 0:
+        return Tail(start, share, 0.0, 0.0)
     shape, _, scale = genpareto.fit(excesses, floc=0)
     if shape < 0:  # exponential: the maximum-likelihood fit of a zero shape
         shape, scale = 0.0, float(excesses.mean())
     elif shape > MAX_SHAPE:  # a tail without a mean: the fit at the bound instead
         shape, _, scale = genpareto.fit(excesses, f0=MAX_SHAPE, floc=0)
-    # P(score > start + z) = tail_share * (1 - GPD cdf(z)) = risk.
-    return float(start + genpareto.isf(risk / tail_share, shape, loc=0, scale=scale))
+    return Tail(start, share, float(shape), float(scale))
+
+
+def tail_threshold(tail, risk):
+    """Return the score exceeded with probability ``risk`` under ``tail``.
+
+    At least the tail's start: where ``risk`` is not below the tail's share
+    of the scores, or the tail has scale 0, the start itself.
+    """
+    if risk >= tail.share or tail.scale == 0:
+        return tail.start
+    # P(score > start + z) = share * (1 - GPD cdf(z)) = risk.
+    excess = genpareto.isf(risk / tail.share, tail.shape, loc=0, scale=tail.scale)
+    return float(tail.start + excess)
+
+
+def pot_threshold(scores, *, risk, initial_quantile, min_excesses=MIN_EXCESSES):
+    """Return the score that normal data exceeds with probability ``risk`` (POT).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+        Anomaly scores of normal data.
+    risk : float in (0, 1)
+        Probability that a normal score exceeds the threshold.
+    initial_quantile : float in (0, 1)
+        See :func:`fit_tail`.
+    min_excesses : int, default=10
+        See :func:`fit_tail`.
+
+    Returns
+    -------
+    threshold : float
+        ``tail_threshold(fit_tail(scores, ...), risk)``: at least the tail's
+        start.
+    """
+    tail = fit_tail(scores, initial_quantile=initial_quantile, min_excesses=min_excesses)
+    return tail_threshold(tail, risk)
 
 
 def threshold_from_labels(scores, is_anomaly, *, max_false_positive_rate=None):
