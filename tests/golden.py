@@ -41,6 +41,7 @@ def compute() -> dict[str, np.ndarray]:
         SeriesAnomalyDetector,
         WindowCodeTransformer,
     )
+    from sklearn_lstmae._series import _default_window_detector
 
     X, X3, ragged = _sequences()
     out = {}
@@ -70,7 +71,10 @@ def compute() -> dict[str, np.ndarray]:
     windows = WindowCodeTransformer(LSTMAutoencoderTransformer(**TINY), window=5, random_state=0)
     out["window_codes"] = windows.fit(X).transform(X)
     series, test = _series()
-    default = SeriesAnomalyDetector(window=30, random_state=0).fit(series)
+    # The default window network, trained for 2 epochs: the default 1,500 steps amplify the
+    # float32 rounding that differs between CPUs beyond what a golden set can compare.
+    network = _default_window_detector(1, random_state=0).set_params(epochs=2)
+    default = SeriesAnomalyDetector(network, window=30, random_state=0).fit(series)
     out["series_default_scores"] = default.score_series(test)
     out["series_default_channels"] = default.score_channels(test)
     out["series_default_threshold"] = np.asarray(default.threshold_)

@@ -26,8 +26,11 @@ def test_outputs_equal_the_golden_set(recorded):
     computed = golden.compute()
     assert sorted(computed) == sorted(recorded)
     for name, expected in recorded.items():
-        # Float32 rounding may differ between TensorFlow builds (the oldest supported versions).
-        np.testing.assert_allclose(computed[name], expected, rtol=1e-5, atol=1e-6, err_msg=name)
+        # Float32 rounding may differ between TensorFlow builds (the oldest supported versions)
+        # and CPUs. A series detector trains for many more steps, and its scores are scaled
+        # by fitted tails: on two CPUs of the same build they differed by about 1e-5.
+        rtol, atol = (1e-4, 1e-4) if name.startswith("series_") else (1e-5, 1e-6)
+        np.testing.assert_allclose(computed[name], expected, rtol=rtol, atol=atol, err_msg=name)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +47,9 @@ def test_pickles_and_files_of_version_0_1_0_still_load(recorded, name, method, k
     unpickled = pickle.loads((golden.PATH.parent / f"{name}-0.1.0.pkl").read_bytes())
     loaded = sklearn_lstmae.load(golden.PATH.parent / f"{name}-0.1.0.lstmae")
     for estimator in (unpickled, loaded):
-        np.testing.assert_allclose(getattr(estimator, method)(data), recorded[key], rtol=1e-5)
+        np.testing.assert_allclose(
+            getattr(estimator, method)(data), recorded[key], rtol=1e-5, atol=1e-6
+        )
 
 
 def test_a_series_detector_of_version_0_1_0_still_loads():
