@@ -371,9 +371,11 @@ def table(rows, task, protocol):
     # Published test accuracies, beside the test protocol's features only.
     published = task == "features" and protocol == "test"
     references = ["T-Loss (published)", "1-NN DTW (published)"] if published else []
-    what = "test accuracy" if task == "features" else "mean ROC AUC over normal classes"
+    what = "accuracy" if task == "features" else "mean ROC AUC over normal classes"
     if protocol == "cv":
         what += f", {CV_FOLDS}-fold CV on the training split"
+    elif task == "features":
+        what = "test accuracy"
     print(f"\n{task}: {what}, mean ± std over seeds (fit+score seconds per seed)")
     print("| data set | " + " | ".join(methods + references) + " |")
     print("|---|" + "---|" * (len(methods) + len(references)))
