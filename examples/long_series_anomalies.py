@@ -15,12 +15,12 @@ its points is easy to reconstruct (a missing peak is easy to rebuild), so the
 reconstruction error alone misses it; the windows around it, though, are
 unlike any training window. The detector's default point score
 (``point_scores="either"``) takes, per point, the larger of the two, each on
-the scale of its scores on the held-out points: it finds odd points and odd
-patterns alike. On this recording it ranks the missed beat high, but at the
-automatic threshold the defaults flag no event (seed 0): every R peak's
-reconstruction part is high, the two calibration beats put the threshold above
-those peaks, and the missed beat stays below it. The window part alone would
-flag it; the benchmarks page has the figures.
+the scale of its own alert threshold, set on the held-out points: it finds odd
+points and odd patterns alike. On this recording it ranks the missed beat
+high, but at the automatic threshold the defaults flag no event (seed 0): the
+two held-out beats hold windows that the window part scores higher than the
+missed beat's, so its threshold, set on them, lies above the missed beat. The
+benchmarks page has the figures.
 
 Run it with::
 
