@@ -19,8 +19,10 @@ the scale of its own alert threshold, set on the held-out points: it finds odd
 points and odd patterns alike. On this recording it ranks the missed beat
 high, but at the automatic threshold the defaults flag no event (seed 0): the
 two held-out beats hold windows that the window part scores higher than the
-missed beat's, so its threshold, set on them, lies above the missed beat. The
-benchmarks page has the figures.
+missed beat's points (each the mean over the windows that cover it), so its
+threshold, set on them, lies above the missed beat. ``fit`` warns about it: the
+calibration points hold 2.0 windows, fewer than 10. The benchmarks page has the
+figures.
 
 Run it with::
 

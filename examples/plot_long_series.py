@@ -97,10 +97,11 @@ for event in events:
 # detector may flag nothing: the default score (``point_scores="either"``) takes,
 # per point, the larger of a reconstruction part and a window part, each on the
 # scale of its own threshold, set on the calibration stretch. That stretch is
-# two beats long, and its windows can score higher by the window part than the
-# missed beat's (with the default training, up to 8.3 against 7.5), so the
-# window part's threshold lies above the missed beat, while the scores still
-# rank it high.
+# two beats long (``fit`` warns that it holds 2.0 windows, fewer than 10), and
+# its single windows can score higher by the window part than the missed
+# beat's points, each the mean over the windows that cover it (with the
+# default training, up to 8.3 against 7.5), so the window part's threshold
+# lies above the missed beat, while the scores still rank it high.
 display = AnomalyScoreDisplay.from_estimator(detector, series, labels)
 display.series_ax_.set_ylabel("ECG lead")
 display.series_ax_.set_title("MIT-BIH excerpt, trained on 0 to 2,999")

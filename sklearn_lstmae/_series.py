@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -46,8 +47,12 @@ MAX_SCORE = 1e300
 # POT models the tail of the calibration scores above this quantile (as SPOT does), or
 # their top POT_MIN_EXCESSES where that is more (at most a quarter of them).
 POT_INITIAL_QUANTILE, POT_MIN_EXCESSES = 0.98, 60
-# Calibration windows whose scores give the window part's tail: every window up to this many.
+# Calibration windows whose scores give the window part's tail: every window up to this many
+# (every few beyond, never sparser than the scoring stride).
 MAX_CALIBRATION_WINDOWS = 10_000
+# fit warns where the calibration points hold fewer than this many windows end to end: the
+# thresholds then rest on a couple of cycles (docs/design.md, "Short calibration stretches").
+MIN_CALIBRATION_WINDOWS = 10
 # Windows per call to the window detector when calibration windows are scored.
 CHUNK_WINDOWS = 2048
 # window="auto": the dominant period (at least MIN_WINDOW), else FALLBACK_WINDOW.
@@ -125,7 +130,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         (``-score_samples``). "either": per point, the larger of the two,
         each rescaled so that its calibration median is 0 and its own POT
         threshold at ``risk / 2`` is 1 (a point is anomalous if either score
-        is beyond its threshold; the two together stay within ``risk``).
+        is beyond its threshold; their false alarms together stay within the
+        budget of ``risk``).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
     center_windows : bool, default=True
@@ -143,7 +149,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         points score higher than the points a detector was fitted on (a
         window is its own nearest neighbour), so thresholds set on training
         points flag too much. A series shorter than two windows is all used
-        for training. 0: fit and calibrate on all the points.
+        for training. 0: fit and calibrate on all the points. ``fit`` warns
+        where the calibration points hold fewer than 10 windows end to end.
     refit : bool, default=False
         True: after calibration, fit the window detector again on all the
         training points, the held-out ones included, and keep that one; the
@@ -159,7 +166,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         their top 60 where that is more, at most a quarter of them,
         extrapolated to probability ``risk``): for
         ``point_scores_="window"`` the tail of the calibration windows'
-        own scores (every window, up to 10,000), for ``"either"`` 1, each
+        own scores (every window, or every few beyond 10,000), for ``"either"`` 1, each
         part's own threshold at ``risk / 2``; "quantile", the calibration
         points' ``quantile``; a float, that value (finite; not a bool).
         :meth:`set_threshold_from_labels` picks one from labels.
@@ -237,7 +244,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     >>> import numpy as np
     >>> from sklearn.ensemble import IsolationForest
     >>> from sklearn_lstmae import SeriesAnomalyDetector
-    >>> t = np.arange(2000)
+    >>> t = np.arange(3000)  # its last 600 points calibrate: 12 windows
     >>> series = np.sin(2 * np.pi * t / 50)
     >>> test = series.copy()
     >>> test[1200:1260] = 0.0  # a flat stretch where a wave should be
@@ -245,7 +252,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     ...     IsolationForest(random_state=0), window=50, random_state=0
     ... ).fit(series)
     >>> detector.score_series(test).shape
-    (2000,)
+    (3000,)
     >>> ranges = detector.anomaly_ranges(test)
     >>> any(event.start < 1260 and event.stop > 1200 for event in ranges)
     True
@@ -377,6 +384,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
                 f"point_scores={point_scores!r} needs an estimator with reconstruction_error; "
                 f"{type(estimator).__name__} has none. Use point_scores='window'."
             )
+        self._warn_if_short(calibration, window, point_scores)
         three_d = takes_sequences(estimator)
         estimator.fit(as_estimator_input(windows, three_d))
         # Scoring the training series needs the new state: a failure restores the old one.
@@ -390,6 +398,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             if point_scores == "either":
                 parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
                 window_scores = self._calibration_window_scores(calibration)
+                _check_finite_calibration(parts, window_scores)
                 self.part_offsets_, self.part_scales_ = self._part_scaling(
                     parts[:, 0], window_scores, np.median(parts, axis=0)
                 )
@@ -398,7 +407,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             else:
                 self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
                 tail_scores = self.calibration_scores_
-                if point_scores == "window":  # one score per window, not runs of equal ones
+                if point_scores == "window" and self.threshold == "pot":
+                    # One score per window, not the points' runs of equal ones.
                     tail_scores = self._calibration_window_scores(calibration)
             self.threshold_ = self._threshold(self.calibration_scores_, tail_scores)
             if self.refit and self.calibration_fraction > 0:
@@ -442,20 +452,39 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             )
         return training, calibration
 
+    def _warn_if_short(self, calibration, window, point_scores):
+        """Warn where thresholds or scales rest on fewer than ``MIN_CALIBRATION_WINDOWS``."""
+        n_points = sum(s.shape[0] for s in calibration)
+        needed = MIN_CALIBRATION_WINDOWS * window
+        if n_points >= needed or (point_scores != "either" and not isinstance(self.threshold, str)):
+            return
+        fraction = self.calibration_fraction or 1.0
+        warnings.warn(
+            f"The calibration points hold {n_points / window:.1f} windows of {window} points, "
+            f"fewer than {MIN_CALIBRATION_WINDOWS}: the threshold rests on a few cycles, so "
+            "normal data may exceed it far more often than risk allows, or anomalies stay "
+            f"below it. Pass a training series of at least {int(np.ceil(needed / fraction))} "
+            "points at this calibration_fraction, a larger calibration_fraction, or set the "
+            "threshold from labels (set_threshold_from_labels).",
+            UserWarning,
+            stacklevel=4,  # the caller of fit
+        )
+
     def _calibration_window_scores(self, calibration):
         """Return the window scores (``-score_samples``) of calibration windows, one per window.
 
         Every window of each calibration series, or every few where there are
-        more than ``MAX_CALIBRATION_WINDOWS``: a short calibration stretch
-        still gives a few hundred scores for a tail.
+        more than ``MAX_CALIBRATION_WINDOWS`` (never sparser than
+        ``scoring_stride_``, so a long stretch can give more). Windows are
+        centered and scored ``CHUNK_WINDOWS`` at a time.
         """
         n_windows = sum(s.shape[0] - self.window_ + 1 for s in calibration)
         stride = min(self.scoring_stride_, max(1, -(-n_windows // MAX_CALIBRATION_WINDOWS)))
         scores = []
         for values in calibration:
-            windows = self._centered(sliding_windows(values, self.window_, stride=stride))
+            windows = sliding_windows(values, self.window_, stride=stride)  # a view
             for batch in gen_batches(windows.shape[0], CHUNK_WINDOWS):
-                flat = as_estimator_input(windows[batch], self._three_d)
+                flat = as_estimator_input(self._centered(windows[batch]), self._three_d)
                 scores.append(-np.asarray(self.estimator_.score_samples(flat), np.float64))
         return np.concatenate(scores)
 
@@ -466,9 +495,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         are None (``point_scores_="either"``, whose parts are each on the
         scale of their own threshold), is 1.
         """
-        checked = scores if tail_scores is None else np.r_[scores, tail_scores]
-        if not np.all(np.isfinite(checked)):
-            raise ValueError("The calibration points' scores are not all finite; no threshold.")
+        _check_finite_calibration(scores, () if tail_scores is None else tail_scores)
         if self.threshold == "pot":
             if tail_scores is None:
                 return 1.0
@@ -546,7 +573,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         (the reconstruction part's from the calibration points, the window
         part's from one score per calibration window), so that a point scores
         above 1 where either part is beyond its own threshold, and the two
-        together stay within ``risk``.
+        together stay within ``risk`` (for events: a point's window part is
+        the mean over the windows that cover it, not one window's score).
         """
         highs = [
             tail_threshold(_tail(values), self.risk / 2) for values in (reconstruction, windows)
@@ -762,6 +790,11 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         tags.non_deterministic = True
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _check_finite_calibration(*scores):
+    if not all(np.all(np.isfinite(values)) for values in scores):
+        raise ValueError("The calibration points' scores are not all finite; no threshold.")
 
 
 def _tail(scores):

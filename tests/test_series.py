@@ -1,5 +1,7 @@
 """SeriesAnomalyDetector: per-point scores, flags, ranges, thresholds and streaming."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -12,7 +14,7 @@ from sklearn_lstmae import (
     _series,
     sliding_windows,
 )
-from sklearn_lstmae._utils.thresholds import pot_threshold, tail_threshold
+from sklearn_lstmae._utils.thresholds import fit_tail, pot_threshold, tail_threshold
 
 TINY_LSTM = LSTMAutoencoderOutlierDetector(units=4, epochs=2, batch_size=32, scoring="mse")
 
@@ -225,7 +227,12 @@ def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
                 fitted[part].calibration_scores_, risk=risk, initial_quantile=0.98, min_excesses=60
             ) == pytest.approx(fitted[part].threshold_)
         else:
-            high = either.part_offsets_[i] + either.part_scales_[i]
+            # One score per calibration window (the last 160 points): every window, centered.
+            windows = sliding_windows(train[-160:], 20)
+            centered = windows - windows.mean(axis=1, keepdims=True)
+            window_scores = -either.estimator_.score_samples(centered)
+            assert window_scores.shape == (141,)
+            high = tail_threshold(_series._tail(window_scores), risk / 2)
             # The same window tail gives point_scores="window" its threshold at risk.
             assert fitted[part].threshold_ < high
         assert either.part_scales_[i] == pytest.approx(high - median, rel=1e-5)
@@ -295,6 +302,31 @@ def test_the_threshold_is_set_on_held_out_points():
     assert listed.calibration_scores_.shape == (200,)
     with pytest.raises(ValueError, match="calibration_fraction=0"):
         _forest(window=40).fit(train[:70])
+
+
+def test_a_short_calibration_stretch_warns():
+    train = _waves(n=1000, channels=1)  # 200 calibration points: 5 windows of 40
+    with pytest.warns(UserWarning, match="hold 5.0 windows of 40 points") as record:
+        _forest(window=40).fit(train)
+    assert record[0].filename == __file__  # points at the caller of fit
+    assert "at least 2000 points" in str(record[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        _forest(window=40).fit(_waves(n=2000, channels=1))  # 10 windows
+        # A fixed threshold on the window scores rests on no calibration.
+        _forest(window=40, threshold=0.5).fit(train)
+    with pytest.warns(UserWarning, match="windows of 40"):  # the scales of "either" do
+        SeriesAnomalyDetector(TINY_LSTM, window=40, threshold=0.5, random_state=0).fit(train)
+
+
+def test_fit_tail_keeps_a_quarter_at_most_and_a_tail_of_scale_zero_is_its_start():
+    scores = np.random.RandomState(0).exponential(size=100)
+    tail = fit_tail(scores, initial_quantile=0.98, min_excesses=60)
+    assert tail.share == 0.25 and tail.start == np.sort(scores)[-26]  # at most a quarter
+    assert tail_threshold(tail, risk=0.3) == tail.start  # risk not below the tail's share
+    assert tail_threshold(tail, risk=0.01) > scores.max()
+    flat = fit_tail(np.r_[np.zeros(97), np.ones(3)], initial_quantile=0.9)
+    assert flat.scale == 0.0 and tail_threshold(flat, risk=1e-9) == flat.start == 0.0
 
 
 def test_pot_extrapolates_an_exponential_tail():
@@ -389,6 +421,23 @@ class _FailsOnAllTheWindows(IsolationForest):
 class _NaNScores(IsolationForest):
     def score_samples(self, X):
         return np.full(len(X), np.nan)
+
+
+class _InfiniteWindowScores(IsolationForest):
+    def score_samples(self, X):  # one window in each call infinitely odd, the rest not
+        scores = super().score_samples(X)
+        scores[0] = -np.inf
+        return scores
+
+    def reconstruction_error(self, windows):
+        return np.zeros(np.shape(windows))
+
+
+def test_infinite_window_scores_get_the_library_s_error():
+    detector = SeriesAnomalyDetector(_InfiniteWindowScores(random_state=0), window=40)
+    with pytest.raises(ValueError, match="not all finite"):
+        detector.fit(_waves(n=2000, channels=1))
+    assert not hasattr(detector, "estimator_")
 
 
 def test_a_failed_fit_leaves_the_detector_as_it_was():

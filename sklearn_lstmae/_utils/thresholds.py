@@ -5,7 +5,9 @@
   with :data:`scipy.stats.genpareto`, models the scores' upper tail above a
   high initial quantile, and the threshold is the score exceeded with
   probability ``risk``. It extrapolates beyond the scores seen, where a plain
-  quantile cannot. Small samples keep at least ten scores in the tail; a tail
+  quantile cannot (:func:`fit_tail` fits the tail, :func:`tail_threshold`
+  cuts it). Small samples keep at least ``min_excesses`` scores in the tail
+  (ten by default, at most a quarter of them); a tail
   with a finite end is taken as exponential, and one without a mean is
   refitted with shape 1.
 - :func:`threshold_from_labels`: the threshold that maximises F1 of the
