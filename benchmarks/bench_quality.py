@@ -60,6 +60,11 @@ sequences are skipped (Fungi).
     python benchmarks/bench_quality.py [--seeds 0 1 2] [--datasets GunPoint ...]
         [--tasks features anomaly] [--protocol test|cv] [--params '{"units": 64}']
         [--methods LSTM-AE "LSTM-AE SVM" "LSTM-AE windows" ...] [--no-minirocket]
+        [--rows results.jsonl]
+    python benchmarks/bench_quality.py --tables-from results.jsonl ... [--protocol test|cv]
+
+``--rows`` appends each result to a file as soon as it is known, so that a long run can be
+split (one set per invocation, say) and its tables printed from the files afterwards.
 """
 
 import argparse
@@ -339,6 +344,7 @@ def run(args):
                     score = np.mean([function(*fold, width) for fold in folds])
                     seconds = time.perf_counter() - start + codes.take_reused_seconds()
                     rows.append(("features", name, method, seed, score, seconds))
+                    save(args, rows[-1])
                     print(f"features {name:16s} {method:15s} seed {seed}: {score:.3f}", flush=True)
             if "anomaly" in args.tasks:
                 per_fold = [
@@ -352,7 +358,24 @@ def run(args):
                     auc = np.mean([fold[method][0] for fold in per_fold])
                     seconds = np.sum([fold[method][1] for fold in per_fold])
                     rows.append(("anomaly", name, method, seed, auc, seconds))
+                    save(args, rows[-1])
                     print(f"anomaly  {name:16s} {method:13s} seed {seed}: {auc:.3f}", flush=True)
+    return rows
+
+
+def save(args, row):
+    """Append the row to ``--rows`` (one JSON list per line), if given, as soon as it is known."""
+    if args.rows:
+        with open(args.rows, "a") as file:
+            file.write(json.dumps([*row[:4], float(row[4]), float(row[5])]) + "\n")
+
+
+def load_rows(paths):
+    """The rows saved by ``--rows`` in these files, in order, as tuples."""
+    rows = []
+    for path in paths:
+        with open(path) as file:
+            rows += [tuple(json.loads(line)) for line in file if line.strip()]
     return rows
 
 
@@ -436,7 +459,19 @@ def main():
     parser.add_argument("--params", default="{}", help="JSON of LSTM-AE parameters to set")
     parser.add_argument("--no-minirocket", action="store_true")
     parser.add_argument("--methods", nargs="+", help="feature methods to run (default: all)")
+    parser.add_argument("--rows", help="append each result to this file, one JSON list per line")
+    parser.add_argument(
+        "--tables-from",
+        nargs="+",
+        metavar="ROWS",
+        help="run nothing: print the tables of the results saved in these --rows files",
+    )
     args = parser.parse_args()
+    if args.tables_from:
+        rows = load_rows(args.tables_from)
+        for task in ("features", "anomaly"):
+            table(rows, task, args.protocol)
+        return
     unknown = sorted(set(args.methods or ()) - set(feature_methods({}, 0)))
     if unknown:
         parser.error(f"unknown --methods {unknown}; choose from {list(feature_methods({}, 0))}")
