@@ -24,6 +24,9 @@ Features (test accuracy, train/test split as shipped):
 - ``LSTM-AE windows``: ``WindowCodeTransformer(random_state=seed) -> StandardScaler
   -> LogisticRegression``: an LSTM autoencoder (defaults) fitted on windows of 32
   steps, its window codes pooled per sequence (``--params`` does not apply);
+- ``LSTM-AE + windows``: both codes side by side (``make_union`` of the two
+  transformers, the same fits as ``LSTM-AE`` and ``LSTM-AE windows``)
+  -> ``StandardScaler -> LogisticRegression``;
 - ``raw+logistic``: ``StandardScaler -> LogisticRegression`` on the raw values;
 - ``1-NN ED``: 1-nearest neighbour, Euclidean distance on the raw values;
 - ``1-NN DTW`` (JapaneseVowels): sktime's 1-NN with dynamic time warping, on
@@ -157,27 +160,32 @@ def _minirocket(n_channels, variable_length):
 
 
 class Codes:
-    """The transformer's codes of a fold, fitted once per seed and shared by the methods on them.
+    """Codes of a fold, fitted once per seed and transformer and shared by the methods on them.
 
-    ``LSTM-AE`` and ``LSTM-AE SVM`` classify the same codes (``fit_transform`` of the
+    ``LSTM-AE`` and ``LSTM-AE SVM`` classify the same sequence codes, ``LSTM-AE windows`` the
+    window codes, and ``LSTM-AE + windows`` both side by side (``fit_transform`` of a
     transformer is ``fit`` then ``transform``, as in a ``Pipeline``). ``take_reused_seconds``
-    says how long the fits they reused took, so that each method reports the time it would
-    take alone.
+    says how long the fits a method reused took, so that each method reports the time it
+    would take alone.
     """
 
     def __init__(self, params, seed):
         self.params, self.seed = params, seed
-        self._fitted = {}  # (id(X), id(Xe)) -> (X, Xe, codes, codes_e, seconds)
+        self._fitted = {}  # (kind, id(X), id(Xe)) -> (X, Xe, codes, codes_e, seconds)
         self._reused = 0.0
 
-    def __call__(self, X, Xe):
-        key = (id(X), id(Xe))
+    def __call__(self, X, Xe, kind="sequences"):
+        key = (kind, id(X), id(Xe))
         if key in self._fitted:
             *_, train, evaluate, seconds = self._fitted[key]
             self._reused += seconds
             return train, evaluate
         start = time.perf_counter()
-        transformer = LSTMAutoencoderTransformer(random_state=self.seed, **self.params).fit(X)
+        if kind == "sequences":
+            transformer = LSTMAutoencoderTransformer(random_state=self.seed, **self.params)
+        else:
+            transformer = WindowCodeTransformer(random_state=self.seed)
+        transformer.fit(X)
         train, evaluate = transformer.transform(X), transformer.transform(Xe)
         # X and Xe are kept so that their ids are not reused while the cache lives.
         self._fitted[key] = (X, Xe, train, evaluate, time.perf_counter() - start)
@@ -210,22 +218,27 @@ def feature_methods(params, seed, codes=None):
     """
     codes = Codes(params, seed) if codes is None else codes
 
-    def codes_and_logistic(transformer, X, y, Xe, ye):
-        pipe = make_pipeline(transformer, StandardScaler(), LogisticRegression(max_iter=2000))
-        return pipe.fit(X, y).score(Xe, ye)
-
-    def lstm_ae(X, y, Xe, ye, width):
-        # The same as codes_and_logistic(LSTMAutoencoderTransformer(...), ...), codes shared.
-        train, evaluate = codes(X, Xe)
+    def logistic(train, y, evaluate, ye):
+        # make_pipeline(transformer, StandardScaler(), LogisticRegression()), codes shared.
         pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
         return pipe.fit(train, y).score(evaluate, ye)
+
+    def lstm_ae(X, y, Xe, ye, width):
+        train, evaluate = codes(X, Xe)
+        return logistic(train, y, evaluate, ye)
 
     def lstm_ae_svm(X, y, Xe, ye, width):
         train, evaluate = codes(X, Xe)
         return papers_svm(train, y).score(evaluate, ye)
 
     def lstm_ae_windows(X, y, Xe, ye, width):
-        return codes_and_logistic(WindowCodeTransformer(random_state=seed), X, y, Xe, ye)
+        train, evaluate = codes(X, Xe, "windows")
+        return logistic(train, y, evaluate, ye)
+
+    def lstm_ae_and_windows(X, y, Xe, ye, width):
+        # make_union(LSTMAutoencoderTransformer(...), WindowCodeTransformer(...)), codes shared.
+        (train, evaluate), (train_w, evaluate_w) = codes(X, Xe), codes(X, Xe, "windows")
+        return logistic(np.hstack([train, train_w]), y, np.hstack([evaluate, evaluate_w]), ye)
 
     def raw_logistic(X, y, Xe, ye, width):
         pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
@@ -257,6 +270,7 @@ def feature_methods(params, seed, codes=None):
         "LSTM-AE": (lstm_ae, True),
         "LSTM-AE SVM": (lstm_ae_svm, True),
         "LSTM-AE windows": (lstm_ae_windows, True),
+        "LSTM-AE + windows": (lstm_ae_and_windows, True),
         "raw+logistic": (raw_logistic, False),
         "1-NN ED": (nn_euclidean, False),
         "1-NN DTW": (nn_dtw, False),
@@ -330,7 +344,7 @@ def run(args):
         folds = list(splits(X, y, X_test, y_test, args.protocol))
         for seed_index, seed in enumerate(args.seeds):
             if "features" in args.tasks:
-                codes = Codes(params, seed)  # the transformer's codes, shared by two methods
+                codes = Codes(params, seed)  # the transformers' codes, shared by the methods
                 for method, (function, seeded) in feature_methods(params, seed, codes).items():
                     if method == "1-NN DTW" and not isinstance(X, list):
                         continue  # 1-NN DTW only where the set is variable-length
@@ -345,7 +359,7 @@ def run(args):
                     seconds = time.perf_counter() - start + codes.take_reused_seconds()
                     rows.append(("features", name, method, seed, score, seconds))
                     save(args, rows[-1])
-                    print(f"features {name:16s} {method:15s} seed {seed}: {score:.3f}", flush=True)
+                    print(f"features {name:16s} {method:17s} seed {seed}: {score:.3f}", flush=True)
             if "anomaly" in args.tasks:
                 per_fold = [
                     anomaly_aucs(*fold, width, params, seed, seeded_only=seed_index > 0)
