@@ -12,8 +12,9 @@ For each, in one process and interleaved round by round:
 - onnxruntime: the graph of ``sklearn_lstmae.onnx.to_onnx(transformer, X[:1])``.
 
 Both are compared with ``transform``'s codes (the share of code values within
-relative 1e-4, and the largest difference): a share of positive outputs moves by
-1/140 where a step's output within float32 rounding of 0 changes sign.
+relative 1e-4, and the largest difference). The positive shares average
+``sigmoid(output / SHARE_TEMPERATURE)``, so that rounding moves them by at most
+``rounding / (4 * SHARE_TEMPERATURE)``, not by 1/140 where a step's output changes sign.
 
 Batches of 1, 32 and 1,000 sequences; medians of ``--calls`` calls per round
 (fewer for 1,000), over ``--rounds`` rounds. PyTorch and onnxruntime get
@@ -52,6 +53,8 @@ def torch_encoder(transformer):
     """A PyTorch function computing ``transformer.transform`` for equal-length input."""
     import torch
 
+    from sklearn_lstmae._engine.networks import SHARE_TEMPERATURE
+
     params = transformer.network_params_
     encoder = transformer.encoder_
     (units,) = params["units"]
@@ -76,7 +79,7 @@ def torch_encoder(transformer):
             pools = [
                 outputs.mean(1),
                 outputs.max(1).values,
-                (outputs > 0).to(outputs.dtype).mean(1),
+                torch.sigmoid(outputs / SHARE_TEMPERATURE).mean(1),
             ]
             return torch.cat(states + pools, dim=1).numpy()
 

@@ -5,10 +5,16 @@ import pickle
 import keras
 import numpy as np
 import pytest
+from scipy.special import expit
 
 from sklearn_lstmae import LSTMAutoencoderOutlierDetector, LSTMAutoencoderTransformer
 from sklearn_lstmae._engine.layers import LeadingFeatures, MaskedTimePooling, ReverseWithinLength
-from sklearn_lstmae._engine.networks import build_encoder, code_size, decoded_size
+from sklearn_lstmae._engine.networks import (
+    SHARE_TEMPERATURE,
+    build_encoder,
+    code_size,
+    decoded_size,
+)
 from tests._helpers import FAST, nan_padded
 
 FORWARD = dict(bidirectional=False)
@@ -40,6 +46,37 @@ def test_masked_time_pooling_ignores_padded_steps():
     assert MaskedTimePooling.from_config(MaskedTimePooling("max").get_config()).statistic == "max"
     with pytest.raises(ValueError, match="statistic must be one of"):
         MaskedTimePooling("min")
+
+
+def test_a_tempered_positive_share_counts_away_from_zero_and_is_continuous_at_it():
+    x = np.array([[[0.5, -0.2], [0.02, -1.0], [-0.3, 0.7], [9.0, 9.0]]], dtype="float32")
+    mask = np.array([[True, True, True, False]])
+    tempered = MaskedTimePooling("positive_share", temperature=1e-3)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(tempered(x, mask=mask)), [[2 / 3, 1 / 3]], atol=1e-6
+    )
+    # A value at zero moved by 1e-7 either way: the count jumps by 1 / 3, the tempered
+    # share moves by at most 1e-7 / (4 t) / 3 (sigmoid's slope is at most 1 / 4).
+    at_zero = np.array([[[1e-7], [1.0], [-1.0]]], dtype="float32")
+    below = np.array([[[-1e-7], [1.0], [-1.0]]], dtype="float32")
+    counted = MaskedTimePooling("positive_share")
+    jump = keras.ops.convert_to_numpy(counted(at_zero) - counted(below))
+    np.testing.assert_allclose(jump, [[1 / 3]], rtol=1e-6)
+    moved = keras.ops.convert_to_numpy(tempered(at_zero) - tempered(below))
+    assert 0 < moved[0, 0] <= 2e-7 / (4 * 1e-3) / 3 * 1.01  # 1%: float32 rounding near 1 / 3
+    # The configuration keeps the temperature; one without it (saved by 0.1.0) counts.
+    assert MaskedTimePooling.from_config(tempered.get_config()).temperature == 1e-3
+    config = tempered.get_config()
+    del config["temperature"]
+    assert MaskedTimePooling.from_config(config).temperature == 0.0
+    for bad in (-1e-3, float("nan"), float("inf"), "0.1", True):
+        with pytest.raises(ValueError, match="temperature must be a finite number >= 0"):
+            MaskedTimePooling("positive_share", temperature=bad)
+
+
+def test_the_built_encoders_share_is_tempered():
+    encoder = build_encoder(1, units=(4,), code="states_and_pools", seed=0)
+    assert encoder.get_layer("encoder_share_0").temperature == SHARE_TEMPERATURE > 0
 
 
 def test_segment_means_average_stretches_of_the_real_steps():
@@ -236,7 +273,11 @@ def test_detector_scores_in_original_units_with_standardize(italy_power):
 
 POOLS = {
     "states_and_means": [np.mean],
-    "states_and_pools": [np.mean, np.max, lambda steps, axis: (steps > 0).mean(axis=axis)],
+    "states_and_pools": [
+        np.mean,
+        np.max,
+        lambda steps, axis: expit(steps / SHARE_TEMPERATURE).mean(axis=axis),
+    ],
 }
 
 

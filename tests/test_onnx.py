@@ -99,6 +99,17 @@ def test_every_transformer_option_matches(settings):
 
 
 @pytest.mark.slow
+def test_default_network_on_long_sequences_matches():
+    # The default network (100 units, both directions) on 140-step sequences: with the
+    # share counted (0 or 1 per step), a few of the million code values of 1,000 sequences
+    # moved by 1 / 140 where an output within rounding of 0 changed sign in one runtime.
+    train, new = _data(64, steps=140, channels=1), _data(1000, steps=140, channels=1, seed=2)
+    estimator = LSTMAutoencoderTransformer(epochs=2, random_state=0).fit(train)
+    (codes,) = _run(to_onnx(estimator, train[:1]), new)
+    assert_allclose(codes, estimator.transform(new), rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.slow
 def test_two_dimensional_input_matches():
     X_2d = X[:, :, 0]
     _check_transform(LSTMAutoencoderTransformer(**TINY, standardize=True).fit(X_2d), X_2d)

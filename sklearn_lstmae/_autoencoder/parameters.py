@@ -104,7 +104,10 @@ code : {"states_and_pools", "states_pools_and_segments", "states_and_means", \
     maximum and the share of positive values of its outputs over the real
     steps (``5 * sum(units)`` per direction), pooled as ROCKET pools its
     convolutions (Dempster et al., 2020): they say which patterns occur
-    anywhere in the sequence, and how often. The decoder reads the
+    anywhere in the sequence, and how often. The share counts each output
+    as ``sigmoid(output / 3e-4)``: 0 or 1 but within a few thousandths of
+    0, where it moves smoothly, so that rounding (an exported graph's) cannot
+    move it by a whole step's ``1 / length``. The decoder reads the
     states and means only: the maxima and shares (the code's last
     ``2 * sum(units)`` values per direction) are a read-out for downstream
     models, so training is that of ``"states_and_means"``.

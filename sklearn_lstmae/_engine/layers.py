@@ -168,8 +168,13 @@ class MaskedTimePooling(keras.layers.Layer):
     ``(batch, time, features)`` to ``(batch, features)`` (``"segment_means"``:
     ``(batch, segments * features)``); masked (padded) steps take no part.
     ``"max"`` passes its gradient to the step that holds each maximum;
-    ``"positive_share"``, the fraction of steps above zero (the PPV of
-    ROCKET), is a count and passes none. ``"segment_means"`` cuts each
+    ``"positive_share"`` is the fraction of steps above zero (the PPV of
+    ROCKET): with ``temperature`` 0 a count, which passes no gradient and
+    jumps by ``1 / length`` where a value crosses zero; with ``temperature``
+    t > 0 the mean of ``sigmoid(value / t)``, which equals the count but for
+    values within a few t of zero and moves by at most ``d / (4 t)`` when
+    every value moves by ``d``, so that another kernel's rounding (ONNX)
+    cannot flip it. ``"segment_means"`` cuts each
     sequence's real steps into ``segments`` stretches of (nearly) equal length
     and averages every feature over each, so the code keeps *when* an output
     was high; segment by segment, a sequence shorter than ``segments`` steps
@@ -181,18 +186,30 @@ class MaskedTimePooling(keras.layers.Layer):
         What to compute over time.
     segments : int, default=8
         Stretches of ``"segment_means"``.
+    temperature : float >= 0, default=0.0
+        Of ``"positive_share"``: 0 counts the steps above zero; t > 0 averages
+        ``sigmoid(value / t)``. The networks the library builds use
+        ``networks.SHARE_TEMPERATURE``; those saved by version 0.1.0 have no
+        temperature in their configuration, and count.
     """
 
     STATISTICS = ("max", "positive_share", "segment_means")
 
-    def __init__(self, statistic, segments=8, **kwargs):
+    def __init__(self, statistic, segments=8, temperature=0.0, **kwargs):
         super().__init__(**kwargs)
         if statistic not in self.STATISTICS:
             raise ValueError(f"statistic must be one of {self.STATISTICS}; got {statistic!r}.")
         if isinstance(segments, bool) or int(segments) != segments or segments < 1:
             raise ValueError(f"segments must be a positive integer; got {segments!r}.")
+        if (
+            isinstance(temperature, bool)
+            or not isinstance(temperature, (int, float))
+            or not 0 <= temperature < float("inf")
+        ):
+            raise ValueError(f"temperature must be a finite number >= 0; got {temperature!r}.")
         self.statistic = statistic
         self.segments = int(segments)
+        self.temperature = float(temperature)
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
@@ -206,7 +223,10 @@ class MaskedTimePooling(keras.layers.Layer):
             lowest = ops.full_like(inputs, -3.0e38)
             return ops.max(ops.where(real, inputs, lowest), axis=1)
         real = ops.cast(real, inputs.dtype)
-        positive = ops.cast(ops.greater(inputs, 0), inputs.dtype) * real
+        if self.temperature:
+            positive = ops.sigmoid(inputs / self.temperature) * real
+        else:
+            positive = ops.cast(ops.greater(inputs, 0), inputs.dtype) * real
         return ops.sum(positive, axis=1) / ops.maximum(ops.sum(real, axis=1), 1.0)
 
     def _segment_means(self, inputs, real):
@@ -233,8 +253,13 @@ class MaskedTimePooling(keras.layers.Layer):
         return (input_shape[0], input_shape[2])
 
     def get_config(self):
-        """Return the layer's configuration, ``statistic`` and ``segments`` included."""
-        return {**super().get_config(), "statistic": self.statistic, "segments": self.segments}
+        """Return the layer's configuration: ``statistic``, ``segments``, ``temperature``."""
+        return {
+            **super().get_config(),
+            "statistic": self.statistic,
+            "segments": self.segments,
+            "temperature": self.temperature,
+        }
 
 
 @keras.saving.register_keras_serializable(package="sklearn_lstmae")

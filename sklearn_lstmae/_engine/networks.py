@@ -49,6 +49,11 @@ CODES = (
 )
 # Stretches of time of "states_pools_and_segments"' segment means.
 SEGMENTS = 8
+# The positive shares average sigmoid(output / SHARE_TEMPERATURE) over the real steps: the
+# count of positive outputs but for those within about 10 temperatures of 0, and continuous,
+# so that an exported graph (ONNX), whose LSTM kernel rounds differently, gives the same share.
+# Chosen on the development suite, against the count (benchmarks/README.md, "Quality").
+SHARE_TEMPERATURE = 3e-4
 
 
 def _seed_stream(seed: int | None):
@@ -293,7 +298,10 @@ def build_encoder(
             means.append(keras.layers.GlobalAveragePooling1D(name=f"encoder_mean_{i}")(x))
         if code in pooled and latent_dim is None:
             maxima.append(MaskedTimePooling("max", name=f"encoder_max_{i}")(x))
-            shares.append(MaskedTimePooling("positive_share", name=f"encoder_share_{i}")(x))
+            share = MaskedTimePooling(
+                "positive_share", temperature=SHARE_TEMPERATURE, name=f"encoder_share_{i}"
+            )
+            shares.append(share(x))
         if code == "states_pools_and_segments" and latent_dim is None:
             segment_means = MaskedTimePooling(
                 "segment_means", segments=SEGMENTS, name=f"encoder_segments_{i}"

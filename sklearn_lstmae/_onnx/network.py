@@ -132,6 +132,15 @@ def _segment_means(ops, outputs, real, lengths):
     return ops("Reshape", means, np.array([0, -1], np.int64))
 
 
+def _positive(ops, outputs, encoder, i):
+    """Each output's part in layer ``i``'s positive share: sigmoid(output / t), or 0 or 1."""
+    temperature = _layer(encoder, f"encoder_share_{i}").temperature
+    if temperature:
+        return ops("Sigmoid", ops("Div", outputs, np.array(temperature, np.float32)))
+    greater = ops("Greater", outputs, np.array(0, np.float32))
+    return ops("Cast", greater, to=TensorProto.FLOAT)
+
+
 def encode(ops, x, lengths, encoder, params):
     """Return the encoder's codes ``(batch, code_size)`` of ``x`` ``(batch, time, channels)``.
 
@@ -170,11 +179,7 @@ def encode(ops, x, lengths, encoder, params):
         if pooled and not bottleneck:
             masked = ops("Where", ops("Cast", real_3d, to=TensorProto.BOOL), inputs, LOWEST)
             maxima.append(ops.reduce("Max", masked, [0]))
-            positive = ops(
-                "Mul",
-                ops("Cast", ops("Greater", inputs, np.array(0, np.float32)), to=TensorProto.FLOAT),
-                real_3d,
-            )
+            positive = ops("Mul", _positive(ops, inputs, encoder, i), real_3d)
             shares.append(ops("Div", ops.reduce("Sum", positive, [0]), shares_counts))
         if code == "states_pools_and_segments" and not bottleneck:
             segments.append(_segment_means(ops, inputs, real, lengths))
