@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import numbers
 
 import keras
 
@@ -203,7 +204,7 @@ class MaskedTimePooling(keras.layers.Layer):
             raise ValueError(f"segments must be a positive integer; got {segments!r}.")
         if (
             isinstance(temperature, bool)
-            or not isinstance(temperature, (int, float))
+            or not isinstance(temperature, numbers.Real)
             or not 0 <= temperature < float("inf")
         ):
             raise ValueError(f"temperature must be a finite number >= 0; got {temperature!r}.")

@@ -52,7 +52,7 @@ SEGMENTS = 8
 # The positive shares average sigmoid(output / SHARE_TEMPERATURE) over the real steps: the
 # count of positive outputs but for those within about 10 temperatures of 0, and continuous,
 # so that an exported graph (ONNX), whose LSTM kernel rounds differently, gives the same share.
-# Chosen on the development suite, against the count (benchmarks/README.md, "Quality").
+# Chosen on the development suite, against the count (docs/design.md, "The positive share").
 SHARE_TEMPERATURE = 3e-4
 
 
