@@ -16,6 +16,11 @@ from tests._helpers import FAST
 on_tensorflow = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="the tf.function path is TensorFlow's"
 )
+# Codes computed along two paths (XLA or not, other batch sizes) agree up to float32 rounding,
+# amplified in the positive shares: they average sigmoid(output / 3e-4) over the steps, so a
+# rounding of 1e-7 in an output near 0 moves a share of 24 steps by up to 1e-7 / (4 * 3e-4 * 24),
+# 3.5e-6 (2e-6 seen between XLA and Keras's predict).
+CODES_AGREE = {"rtol": 1e-5, "atol": 1e-5}
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +37,9 @@ def test_transform_matches_keras_predict_in_any_chunking(fitted, italy_power):
     X = italy_power[2]
     codes = fitted.transform(X)
     expected = fitted.encoder_.predict(X[:, :, None], verbose=0)
-    np.testing.assert_allclose(codes, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(codes, expected, **CODES_AGREE)
     chunked = predict(fitted.encoder_, X[:, :, None].astype(np.float32), batch_size=7)
-    np.testing.assert_allclose(chunked, codes, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(chunked, codes, **CODES_AGREE)
 
 
 @pytest.mark.slow
@@ -58,7 +63,7 @@ def test_cpu_graph_runs_small_batches_and_xla_large_ones(fitted, italy_power, mo
         if hasattr(forward, "batch_size"):
             recording.batch_size = forward.batch_size
         monkeypatch.setattr(_inference, "compiled_forward", lambda *a, f=recording, **k: f)
-        np.testing.assert_allclose(predict(model, X, jit=jit), forward(X), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(predict(model, X, jit=jit), forward(X), **CODES_AGREE)
         assert max(rows) == expected and sum(rows) == len(X)
 
 
@@ -80,8 +85,8 @@ def test_predictions_follow_further_training(italy_power):
     before = ae.transform(X)
     ae.partial_fit(X)
     after = ae.transform(X)
-    assert not np.allclose(before, after)
-    np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), atol=1e-6)
+    assert np.abs(after - before).max() > 100 * CODES_AGREE["atol"]
+    np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), **CODES_AGREE)
 
 
 @pytest.mark.slow
@@ -108,7 +113,7 @@ def test_xla_inference_agrees_with_the_default_path(italy_power):
         ("forecast", X),
     ]:
         expected = getattr(composite, method)(data)
-        np.testing.assert_allclose(getattr(xla, method)(data), expected, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(getattr(xla, method)(data), expected, **CODES_AGREE)
     codes = composite.transform(X)
     np.testing.assert_allclose(
         xla.inverse_transform(codes), composite.inverse_transform(codes), rtol=1e-5, atol=1e-6
@@ -135,8 +140,8 @@ def test_xla_inference_follows_further_training(italy_power):
     before = ae.transform(X)
     ae.partial_fit(X)
     after = ae.transform(X)
-    assert not np.allclose(before, after)
-    np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), atol=1e-6)
+    assert np.abs(after - before).max() > 100 * CODES_AGREE["atol"]
+    np.testing.assert_allclose(after, ae.encoder_.predict(X[:, :, None], verbose=0), **CODES_AGREE)
 
 
 @on_tensorflow
@@ -146,6 +151,6 @@ def test_xla_inference_steps_aside_where_cudnn_runs(fitted, italy_power, monkeyp
     xla = clone_fitted(fitted).set_params(xla_inference=True)
     # (cuDNN "running" also turns the fused CPU kernel off: equal up to rounding)
     np.testing.assert_allclose(
-        xla.transform(italy_power[2]), fitted.transform(italy_power[2]), rtol=1e-5, atol=1e-6
+        xla.transform(italy_power[2]), fitted.transform(italy_power[2]), **CODES_AGREE
     )
     assert compiled_forward(xla.encoder_, jit=True) is compiled_forward(xla.encoder_)
