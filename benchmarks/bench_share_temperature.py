@@ -37,6 +37,7 @@ import time
 
 import keras
 import numpy as np
+from bench_quality import nan_padded
 from dev_suite import DEVELOPMENT_SUITE, load
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
@@ -48,16 +49,6 @@ from sklearn_lstmae import LSTMAutoencoderTransformer
 from sklearn_lstmae._engine.networks import SHARE_TEMPERATURE
 
 CV_FOLDS = 3
-
-
-def as_array(X):
-    """(n, T, C) as it is; a list of (length, C) sequences NaN-padded to the longest."""
-    if not isinstance(X, list):
-        return np.asarray(X, dtype=np.float32)
-    padded = np.full((len(X), max(len(s) for s in X), X[0].shape[1]), np.nan, np.float32)
-    for i, sequence in enumerate(X):
-        padded[i, : len(sequence)] = sequence
-    return padded
 
 
 def share_inputs(transformer):
@@ -83,7 +74,8 @@ def shares(outputs, masks, temperature):
 def variants(transformer, X, temperatures):
     """Name -> codes of X: the fit's codes with the share columns recomputed, or without them."""
     codes = transformer.transform(X)
-    tensors = share_inputs(transformer).predict(as_array(X), verbose=0)
+    padded = nan_padded(X, max(len(s) for s in X)) if isinstance(X, list) else X
+    tensors = share_inputs(transformer).predict(padded, verbose=0)
     outputs, masks = tensors[0::2], [np.asarray(mask, bool) for mask in tensors[1::2]]
     width = sum(output.shape[2] for output in outputs)
     # The shares are the code's last columns (states, means, maxima, shares); a check:
