@@ -21,6 +21,10 @@ of the training series is held out as calibration points):
   larger of the two, each rescaled so that its calibration median maps to 0 and its own POT
   threshold at ``risk / 2`` to 1 (the window part's tail fitted on the calibration windows' own
   scores), flagged above 1;
+- ``either, gated``: the same two scaled parts and the same events, but the reconstruction part
+  counts only where it is beyond its own threshold (scaled above 1): elsewhere a point scores
+  its window part alone, so that hard-to-rebuild normal points (peaks) below the
+  reconstruction threshold do not outrank the window part's ranking;
 - ``either, 99% scales``: the default before 2026-12-02: the same with each part's 99%
   calibration quantile mapped to 1, flagged at a POT threshold of the combined scores;
 - ``max-root``: that with the root of the reconstruction score;
@@ -43,10 +47,14 @@ window apart merged, as the detector merges them): event F1 (a flagged event cou
 overlaps a true one) and false alarms per 10,000 normal points (``bench_series.py``'s
 ``event_metrics``).
 
+``--shape peaks`` adds to every cycle a narrow peak (3 high, about 2 steps wide), like an ECG's R
+peak: normal points that are always hard to rebuild.
+
 ``--params JSON`` sets more of the detector's parameters (both fits), e.g.
 ``'{"center_windows": true}'``; ``--no-refit`` leaves out the second fit.
 
     python benchmarks/bench_series_dev.py [--seeds 0 1 2] [--kinds spike ...] [--drift 0]
+        [--shape sines|peaks]
 """
 
 import argparse
@@ -64,16 +72,26 @@ PERIOD = 50
 KINDS = ["spike", "missing-cycle", "frequency", "amplitude", "noise"]
 
 
-def periodic(n, rng, period=PERIOD):
+SHAPES = ["sines", "peaks"]
+
+
+def periodic(n, rng, period=PERIOD, shape="sines"):
+    """Two harmonics and noise 0.1; ``shape="peaks"`` adds a narrow peak to every cycle."""
     t = np.arange(n)
-    return (
+    series = (
         np.sin(2 * np.pi * t / period)
         + 0.5 * np.sin(4 * np.pi * t / period + 1)
         + 0.1 * rng.standard_normal(n)
     )
+    if shape == "peaks":
+        # An R-peak-like pulse, 3 high and about 2 steps wide, at one phase of each cycle:
+        # normal points that are always hard to rebuild.
+        phase = (t % period) * (PERIOD / period)
+        series += 3.0 * np.exp(-0.5 * (phase - 10) ** 2)
+    return series
 
 
-def with_anomalies(kind, series, rng):
+def with_anomalies(kind, series, rng, shape="sines"):
     """Return ``series`` with three anomalies of ``kind`` and its 0/1 labels."""
     series, labels = series.copy(), np.zeros(len(series), int)
     for start in (700, 1500, 2300):
@@ -84,7 +102,7 @@ def with_anomalies(kind, series, rng):
         elif kind == "missing-cycle":
             series[s : s + span] = 0.1 * rng.standard_normal(span)
         elif kind == "frequency":
-            series[s : s + span] = periodic(span, rng, PERIOD / 1.5)
+            series[s : s + span] = periodic(span, rng, PERIOD / 1.5, shape)
         elif kind == "amplitude":
             series[s : s + span] *= 1.6
         elif kind == "noise":
@@ -103,8 +121,8 @@ def detector(seed, **params):
     return SeriesAnomalyDetector(window=PERIOD, random_state=seed, **params)
 
 
-NAMES = ["reconstruction", "window", "window, window tail", "either", "either, 99% scales"]
-NAMES += ["max-root", "sum"]
+NAMES = ["reconstruction", "window", "window, window tail", "either", "either, gated"]
+NAMES += ["either, 99% scales", "max-root", "sum"]
 NAMES += ["either refit"]
 
 
@@ -143,6 +161,7 @@ def main():
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--kinds", nargs="+", default=KINDS, choices=KINDS)
     parser.add_argument("--drift", type=float, default=0.0)
+    parser.add_argument("--shape", choices=SHAPES, default="sines")
     parser.add_argument("--params", type=json.loads, default={})
     parser.add_argument("--no-refit", action="store_true")
     args = parser.parse_args()
@@ -152,8 +171,9 @@ def main():
         for seed in args.seeds:
             rng = np.random.default_rng(100 + seed)
             trend = args.drift * np.arange(6000) / 3000
-            train = periodic(3000, rng) + trend[:3000]
-            test, labels = with_anomalies(kind, periodic(3000, rng) + trend[3000:], rng)
+            train = periodic(3000, rng, shape=args.shape) + trend[:3000]
+            test = periodic(3000, rng, shape=args.shape) + trend[3000:]
+            test, labels = with_anomalies(kind, test, rng, args.shape)
             start = time.perf_counter()
             fitted = detector(seed, **args.params).fit(train)
             # The two parts of point_scores="either" (a private method: benchmark only), and
@@ -175,6 +195,11 @@ def main():
             # The detector's own: each part on the scale of its own threshold (risk / 2).
             scores["either"] = fitted.score_series(test)
             flags["either"] = fitted.predict_series(test)
+            scaled = (fitted._each(test, output="parts") - fitted.part_offsets_) / (
+                fitted.part_scales_
+            )
+            scores["either, gated"] = np.where(scaled[:, 0] > 1, scaled.max(axis=1), scaled[:, 1])
+            flags["either, gated"] = event_flags(scores["either, gated"], 1.0, PERIOD)
             scores["window, window tail"] = scores["window"]
             flags["window, window tail"] = event_flags(
                 scores["window"], window_tail_threshold(fitted, calibration), PERIOD
