@@ -38,13 +38,13 @@ back instead of fitting again, so that more classifiers can be compared on the s
 """
 
 import argparse
-import json
 import os
 import time
 
 import numpy as np
 from bench_quality import papers_svm
 from dev_suite import DEVELOPMENT_SUITE, PUBLISHED, load
+from rows import append_row, mean_cell, read_rows
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -152,22 +152,6 @@ def run_one(name, seed, directory):
     return {"set": name, "seed": seed, "fit_seconds": seconds, "classifiers": result}
 
 
-def mean_cell(rows, label, key):
-    """Mean over sets of each set's mean over seeds, ± the spread over seeds of that mean."""
-    if not rows:
-        return "-"
-    by_set = {}
-    for row in rows:
-        by_set.setdefault(row["set"], {})[row["seed"]] = row["classifiers"][label][key]
-    mean = np.mean([np.mean(list(seeds.values())) for seeds in by_set.values()])
-    common = set.intersection(*(set(seeds) for seeds in by_set.values()))
-    spread = ""
-    if len(common) > 1:
-        per_seed = [np.mean([seeds[s] for seeds in by_set.values()]) for s in sorted(common)]
-        spread = f" ± {np.std(per_seed):.4f}"
-    return f"{mean:.4f}{spread}"
-
-
 def table(rows):
     """Markdown: mean CV and test accuracy per classifier, then per set (CV / test)."""
     labels = list(rows[0]["classifiers"])
@@ -180,7 +164,7 @@ def table(rows):
         ("cv", f"CV accuracy, mean over {n_cv} sets", with_cv),
         ("test", f"test accuracy, mean over {len(sets)} sets", rows),
     ]:
-        cells = " | ".join(mean_cell(chosen, name, key) for name in labels)
+        cells = " | ".join(mean_cell(chosen, "classifiers", name, key) for name in labels)
         lines.append(f"| {label} | {cells} |")
     published = [PUBLISHED[name][0] for name in sets]
     mean = np.mean(published)
@@ -210,19 +194,13 @@ def main():
     parser.add_argument("--tables-from", nargs="+", help="print the table of these --rows files")
     args = parser.parse_args()
     if args.tables_from:
-        rows = []
-        for path in args.tables_from:
-            with open(path) as file:
-                rows += [json.loads(line) for line in file if line.strip()]
-        print(table(rows))
+        print(table(read_rows(args.tables_from)))
         return
     rows = []
     for name in args.datasets:
         for seed in args.seeds:
             rows.append(run_one(name, seed, args.codes))
-            if args.rows:
-                with open(args.rows, "a") as file:
-                    file.write(json.dumps(rows[-1]) + "\n")
+            append_row(args.rows, rows[-1])
             scores = {c: round(r["test"], 3) for c, r in rows[-1]["classifiers"].items()}
             seconds = rows[-1]["fit_seconds"]
             print(f"{name} seed {seed}: test {scores} ({seconds:.0f} s)", flush=True)

@@ -29,12 +29,12 @@ data untouched), ``test`` the shipped split.
 """
 
 import argparse
-import json
 import time
 
 import numpy as np
 from bench_quality import MIN_NORMAL, fixed_length, flat, nan_padded, splits, take
 from dev_suite import DEVELOPMENT_SUITE, load
+from rows import append_row, read_rows
 from scipy.spatial.distance import cdist
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
@@ -156,11 +156,7 @@ def main():
     parser.add_argument("--tables-from", nargs="+", help="print the table of these --rows files")
     args = parser.parse_args()
     if args.tables_from:
-        rows = []
-        for path in args.tables_from:
-            with open(path) as file:
-                rows += [json.loads(line) for line in file if line.strip()]
-        print(table(rows))
+        print(table(read_rows(args.tables_from)))
         return
     rows = []
     for name in args.datasets:
@@ -170,9 +166,7 @@ def main():
                 print(f"{name}: skipped, no class has {MIN_NORMAL} training sequences")
                 continue
             rows.append(row)
-            if args.rows:
-                with open(args.rows, "a") as file:
-                    file.write(json.dumps(row) + "\n")
+            append_row(args.rows, row)
             cells = {v: round(a, 3) for v, a in row["auc"].items()}
             print(f"{name} seed {seed} ({args.protocol}): {cells} ({row['seconds']:.0f} s)")
     if rows:

@@ -32,13 +32,13 @@ split (one set per invocation) and its table printed from the files afterwards.
 """
 
 import argparse
-import json
 import time
 
 import keras
 import numpy as np
 from bench_quality import nan_padded
 from dev_suite import DEVELOPMENT_SUITE, load
+from rows import append_row, mean_cell, read_rows
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -135,7 +135,9 @@ def table(rows):
         ("cv", f"CV accuracy, mean over {n_cv} sets", with_cv),
         ("test", f"test accuracy, mean over {len(sets)} sets", rows),
     ]:
-        lines.append(f"| {label} | " + " | ".join(mean_cell(chosen, v, key) for v in variants_))
+        lines.append(
+            f"| {label} | " + " | ".join(mean_cell(chosen, "variants", v, key) for v in variants_)
+        )
         lines[-1] += " |"
     changes = [
         f"{max(row['variants'][v]['change'] for row in rows):.3f}"
@@ -158,20 +160,6 @@ def table(rows):
     return "\n".join(lines)
 
 
-def mean_cell(rows, variant, key):
-    """Mean over sets of each set's mean over seeds, ± the spread over seeds of that mean."""
-    by_set = {}
-    for row in rows:
-        by_set.setdefault(row["set"], {})[row["seed"]] = row["variants"][variant][key]
-    mean = np.mean([np.mean(list(seeds.values())) for seeds in by_set.values()])
-    common = set.intersection(*(set(seeds) for seeds in by_set.values()))
-    spread = ""
-    if len(common) > 1:
-        per_seed = [np.mean([seeds[s] for seeds in by_set.values()]) for s in sorted(common)]
-        spread = f" ± {np.std(per_seed):.4f}"
-    return f"{mean:.4f}{spread}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DEVELOPMENT_SUITE))
@@ -183,19 +171,13 @@ def main():
     parser.add_argument("--tables-from", nargs="+", help="print the table of these --rows files")
     args = parser.parse_args()
     if args.tables_from:
-        rows = []
-        for path in args.tables_from:
-            with open(path) as file:
-                rows += [json.loads(line) for line in file if line.strip()]
-        print(table(rows))
+        print(table(read_rows(args.tables_from)))
         return
     rows = []
     for name in args.datasets:
         for seed in args.seeds:
             rows.append(run_one(name, seed, args.temperatures))
-            if args.rows:
-                with open(args.rows, "a") as file:
-                    file.write(json.dumps(rows[-1]) + "\n")
+            append_row(args.rows, rows[-1])
             scores = {v: round(r["test"], 3) for v, r in rows[-1]["variants"].items()}
             seconds = rows[-1]["fit_seconds"]
             print(f"{name} seed {seed}: test {scores} ({seconds:.0f} s)", flush=True)
