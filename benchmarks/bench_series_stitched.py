@@ -112,13 +112,21 @@ def fitted_detector(train, window, seed, params, cache, name):
     return detector, fit_s
 
 
-def part_flags(detector, parts):
-    """Each part of ``point_scores="either"`` flagged above its own threshold (scaled 1)."""
-    flags = []
-    for column in (0, 1):
+def lstm_scores(detector, series):
+    """``{method: (scores, flags)}`` of the default and its two parts, from one scoring pass.
+
+    The default's scores come from its parts and its events as ``predict_series`` makes them
+    at the default ``merge_gap`` and ``min_duration``; each part is flagged above its own
+    threshold (scaled 1). The parts come from a private method: benchmark only.
+    """
+    parts = detector._each(series, output="parts")
+    scores = detector._combine(parts)
+    result = {"default": (scores, event_flags(scores, detector.threshold_, detector.window_))}
+    for column, method in enumerate(("recon part", "window part")):
         threshold = detector.part_offsets_[column] + detector.part_scales_[column]
-        flags.append(event_flags(parts[:, column], threshold, detector.window_))
-    return flags
+        values = parts[:, column]
+        result[method] = (values, event_flags(values, threshold, detector.window_))
+    return result
 
 
 def best_event_f1(labels, scores, window, normal_scores, max_flagged=0.01):
@@ -163,23 +171,8 @@ def main():
         for seed in args.seeds:
             train, normal_test, mixed, labels = stitched(split, normal, seed, args.max_beats)
             detector, fit_s = fitted_detector(train, window, seed, args.params, args.cache, name)
-            # The parts come from a private method: benchmark only.
-            mixed_parts = detector._each(mixed, output="parts")
-            normal_parts = detector._each(normal_test, output="parts")
-            # One scoring pass per series: the default's scores from its parts, and its
-            # events as predict_series makes them at the default merge_gap and min_duration.
-            scores = {"default": detector._combine(mixed_parts)}
-            scores["recon part"], scores["window part"] = mixed_parts.T
-            flags = {"default": event_flags(scores["default"], detector.threshold_, window)}
-            flags["recon part"], flags["window part"] = part_flags(detector, mixed_parts)
-            normal_scores = {"default": detector._combine(normal_parts)}
-            normal_scores["recon part"], normal_scores["window part"] = normal_parts.T
-            normal_flags = {
-                "default": event_flags(normal_scores["default"], detector.threshold_, window)
-            }
-            normal_flags["recon part"], normal_flags["window part"] = part_flags(
-                detector, normal_parts
-            )
+            mixed_results = lstm_scores(detector, mixed)
+            normal_results = lstm_scores(detector, normal_test)
             for method, estimator in (
                 ("IForest", IsolationForest(random_state=seed)),
                 ("Sub-PCA", PCAReconstruction()),
@@ -187,23 +180,20 @@ def main():
                 # Window baselines on the same windows, flagged at their own POT threshold.
                 baseline = SeriesAnomalyDetector(estimator, window=window, random_state=seed)
                 baseline.fit(train)
-                scores[method] = baseline.score_series(mixed)
-                normal_scores[method] = baseline.score_series(normal_test)
-                flags[method] = event_flags(scores[method], baseline.threshold_, window)
-                normal_flags[method] = event_flags(
-                    normal_scores[method], baseline.threshold_, window
-                )
+                for results_of, series in ((mixed_results, mixed), (normal_results, normal_test)):
+                    values = baseline.score_series(series)
+                    results_of[method] = (values, event_flags(values, baseline.threshold_, window))
             for method in NAMES:
-                events = event_metrics(labels, flags[method])
+                scores, flags = mixed_results[method]
+                normal_scores, normal_flags = normal_results[method]
+                events = event_metrics(labels, flags)
                 row = {
-                    "AP": average_precision_score(labels, scores[method]),
+                    "AP": average_precision_score(labels, scores),
                     "event P": events["event P"],
                     "event R": events["event R"],
                     "event F1": events["event F1"],
-                    "best F1": best_event_f1(labels, scores[method], window, normal_scores[method]),
-                    "FA/10k normal": len(flagged_runs(normal_flags[method]))
-                    / len(normal_test)
-                    * 10_000,
+                    "best F1": best_event_f1(labels, scores, window, normal_scores),
+                    "FA/10k normal": len(flagged_runs(normal_flags)) / len(normal_test) * 10_000,
                 }
                 for metric, value in row.items():
                     results.setdefault((name, method, metric), []).append(value)
