@@ -1,4 +1,4 @@
-"""How a point's reconstruction part pools the windows that cover it: the mean or the smallest.
+"""How the default's two parts become a point score: pooling the windows, the window part's tail.
 
 ``SeriesAnomalyDetector``'s default (``point_scores="either"``) scores a point by two parts,
 each the mean over the windows that cover it: its squared reconstruction error and the windows'
@@ -18,8 +18,15 @@ series (the per-window values come from private methods: benchmark only):
   never below them: its false alarms stay within the mean's budget;
 - ``median, mean scale``: the median over the covering windows instead, on the mean's scale.
 
-Each candidate keeps the default's window part and scores a point by the larger of its two
+Each of these keeps the default's window part and scores a point by the larger of its two
 scaled parts, flagged above 1, runs at most one window apart merged.
+
+The window part's scale is the POT threshold of one score per calibration window (every
+window: consecutive ones overlap), at probability ``risk / 2`` per window. But exceedances come
+in runs (an odd stretch lifts every window that holds it) and a run is one event, so a budget of
+events per point allows each window more. Candidates ``tail per w/4``, ``w/2`` and ``w``: the
+default's reconstruction part, with the window part's threshold at probability
+``risk / 2 * c`` per window, for runs of ``c`` = a quarter, half or all of ``window_`` windows.
 
 Series (``--suites``): ``dev``, ``bench_series_dev.py``'s synthetic series (window 50, both
 shapes, five kinds of anomaly, the same training series for every kind at a seed); ``series``,
@@ -59,7 +66,9 @@ CANDIDATES = {
     "min, mean scale": ("min", "mean"),
     "median, mean scale": ("median", "mean"),
 }
-NAMES = ["default", "recon part", "window part", *CANDIDATES]
+# name: the run of exceeding windows taken as one event, as a share of window_
+WINDOW_TAILS = {"tail per w/4": 0.25, "tail per w/2": 0.5, "tail per w": 1.0}
+NAMES = ["default", "recon part", "window part", *CANDIDATES, *WINDOW_TAILS]
 
 
 def fitted(cache, name, seed, train, **params):
@@ -149,6 +158,15 @@ def scores_and_flags(detector, calibration, series):
         high = tail_threshold(_tail(reference), detector.risk / 2)
         scaled = (values - median) / max(high - median, np.finfo(float).tiny)
         scores = np.maximum(scaled, window_part)
+        result[name] = (scores, event_flags(scores, 1.0, window))
+    tail = _tail(detector._calibration_window_scores([calibration]))
+    offset = detector.part_offsets_[1]
+    # The default's own window scale, recomputed here.
+    assert np.isclose(tail_threshold(tail, detector.risk / 2) - offset, detector.part_scales_[1])
+    for name, share in WINDOW_TAILS.items():
+        risk = min(0.5, detector.risk / 2 * max(1.0, share * window))
+        scale = max(tail_threshold(tail, risk) - offset, np.finfo(float).tiny)
+        scores = np.maximum(result["recon part"][0], (mean[:, 1] - offset) / scale)
         result[name] = (scores, event_flags(scores, 1.0, window))
     return result
 
