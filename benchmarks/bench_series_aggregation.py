@@ -27,6 +27,9 @@ in runs (an odd stretch lifts every window that holds it) and a run is one event
 events per point allows each window more. Candidates ``tail per w/4``, ``w/2`` and ``w``: the
 default's reconstruction part, with the window part's threshold at probability
 ``risk / 2 * c`` per window, for runs of ``c`` = a quarter, half or all of ``window_`` windows.
+``tail per run`` estimates the mean run instead, as ``1 / theta``: ``theta`` is the extremal
+index of the calibration windows' scores above the tail's start, by the intervals estimator
+(Ferro and Segers, 2003, "Inference for clusters of extreme values", JRSS B 65(2)).
 
 Series (``--suites``): ``dev``, ``bench_series_dev.py``'s synthetic series (window 50, both
 shapes, five kinds of anomaly, the same training series for every kind at a seed); ``series``,
@@ -68,7 +71,24 @@ CANDIDATES = {
 }
 # name: the run of exceeding windows taken as one event, as a share of window_
 WINDOW_TAILS = {"tail per w/4": 0.25, "tail per w/2": 0.5, "tail per w": 1.0}
-NAMES = ["default", "recon part", "window part", *CANDIDATES, *WINDOW_TAILS]
+NAMES = ["default", "recon part", "window part", *CANDIDATES, *WINDOW_TAILS, "tail per run"]
+
+
+def extremal_index(scores, level):
+    """The intervals estimator of the extremal index of ``scores`` (in order) above ``level``.
+
+    In (0, 1]: 1 where exceedances come alone, ``1 / k`` where they come in runs of ``k``.
+    Fewer than 3 exceedances give 1.
+    """
+    times = np.flatnonzero(scores > level)
+    if len(times) < 3:
+        return 1.0
+    gaps = np.diff(times).astype(float)
+    if gaps.max() <= 2:
+        theta = 2 * gaps.sum() ** 2 / (len(gaps) * (gaps**2).sum())
+    else:
+        theta = 2 * (gaps - 1).sum() ** 2 / (len(gaps) * ((gaps - 1) * (gaps - 2)).sum())
+    return float(min(1.0, theta))
 
 
 def fitted(cache, name, seed, train, **params):
@@ -159,12 +179,15 @@ def scores_and_flags(detector, calibration, series):
         scaled = (values - median) / max(high - median, np.finfo(float).tiny)
         scores = np.maximum(scaled, window_part)
         result[name] = (scores, event_flags(scores, 1.0, window))
-    tail = _tail(detector._calibration_window_scores([calibration]))
+    window_scores = detector._calibration_window_scores([calibration])  # in order
+    tail = _tail(window_scores)
     offset = detector.part_offsets_[1]
     # The default's own window scale, recomputed here.
     assert np.isclose(tail_threshold(tail, detector.risk / 2) - offset, detector.part_scales_[1])
-    for name, share in WINDOW_TAILS.items():
-        risk = min(0.5, detector.risk / 2 * max(1.0, share * window))
+    runs = {name: share * window for name, share in WINDOW_TAILS.items()}
+    runs["tail per run"] = 1 / extremal_index(window_scores, tail.start)
+    for name, run in runs.items():
+        risk = min(0.5, detector.risk / 2 * max(1.0, run))
         scale = max(tail_threshold(tail, risk) - offset, np.finfo(float).tiny)
         scores = np.maximum(result["recon part"][0], (mean[:, 1] - offset) / scale)
         result[name] = (scores, event_flags(scores, 1.0, window))
