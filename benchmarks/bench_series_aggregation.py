@@ -44,9 +44,6 @@ alarms per 10,000 normal points. ``--cache DIR`` keeps the fits (the library's f
 """
 
 import argparse
-import hashlib
-import json
-import pathlib
 
 import bench_series
 import bench_series_dev
@@ -56,10 +53,9 @@ import numpy as np
 from bench_series import event_flags, event_metrics
 from sklearn.metrics import average_precision_score
 
-import sklearn_lstmae
-from sklearn_lstmae import SeriesAnomalyDetector, sliding_windows
+from sklearn_lstmae import sliding_windows
 from sklearn_lstmae._series import _tail
-from sklearn_lstmae._utils.events import merged_runs
+from sklearn_lstmae._utils.events import flagged_runs
 from sklearn_lstmae._utils.thresholds import tail_threshold
 
 # name: (how the reconstruction part pools the covering windows, the pooling its scale is
@@ -91,20 +87,9 @@ def extremal_index(scores, level):
     return float(min(1.0, theta))
 
 
-def fitted(cache, name, seed, train, **params):
+def fitted(cache, name, seed, train, window="auto"):
     """The default detector fitted on ``train``, from ``cache`` where it is there."""
-    path = None
-    if cache is not None:
-        key = json.dumps([name, seed, params, sklearn_lstmae.__version__], sort_keys=True)
-        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-        path = pathlib.Path(cache) / f"{name}-{seed}-{digest}.lstmae"
-        if path.exists():
-            return sklearn_lstmae.load(path)
-    detector = SeriesAnomalyDetector(random_state=seed, **params).fit(train)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        detector.save(path)
-    return detector
+    return bench_series_stitched.fitted_detector(train, window, seed, {}, cache, name)[0]
 
 
 def window_values(detector, series):
@@ -201,8 +186,7 @@ def rows_of(labels, result, normal_result=None):
         false_alarms = events["FA/10k"]
         if normal_result is not None:  # false alarms on the normal-only series
             normal_flags = normal_result[method][1]
-            runs = list(merged_runs(normal_flags > 0, max_gap=0, min_duration=1))
-            false_alarms = len(runs) / len(normal_flags) * 10_000
+            false_alarms = len(flagged_runs(normal_flags)) / len(normal_flags) * 10_000
         rows[method] = {
             "AP": average_precision_score(labels, scores),
             "event F1": events["event F1"],
@@ -238,8 +222,7 @@ def runs(suites, seeds, cache):
     if "stitched" in suites:
         for name in bench_series_stitched.DATASETS:
             split = dev_suite.load(name)
-            values, counts = np.unique(split[0][1], return_counts=True)
-            normal = values[np.argmax(counts)]
+            normal = bench_series_stitched.normal_class(split)
             window = split[0][0].shape[1]
             for seed in seeds:
                 train, normal_test, mixed, labels = bench_series_stitched.stitched(

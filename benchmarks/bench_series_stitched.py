@@ -94,6 +94,12 @@ def stitched(split, normal, seed, max_beats):
     return train, np.concatenate(beats), np.concatenate(pieces), np.concatenate(labels)
 
 
+def normal_class(split):
+    """The largest training class (the first of ties): the normal beats."""
+    values, counts = np.unique(split[0][1], return_counts=True)
+    return values[np.argmax(counts)]
+
+
 def fitted_detector(train, window, seed, params, cache, name):
     path = None
     if cache is not None:
@@ -165,8 +171,7 @@ def main():
     results = {}
     for name in args.datasets:
         split = dev_suite.load(name)
-        values, counts = np.unique(split[0][1], return_counts=True)
-        normal = values[np.argmax(counts)]
+        normal = normal_class(split)
         window = split[0][0].shape[1]
         for seed in args.seeds:
             train, normal_test, mixed, labels = stitched(split, normal, seed, args.max_beats)
