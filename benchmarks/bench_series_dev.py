@@ -66,6 +66,7 @@ from bench_series import RISK, event_flags, event_metrics
 from sklearn.metrics import average_precision_score
 
 from sklearn_lstmae import SeriesAnomalyDetector, sliding_windows
+from sklearn_lstmae._series import _window_threshold
 from sklearn_lstmae._utils.thresholds import pot_threshold
 
 PERIOD = 50
@@ -127,7 +128,7 @@ NAMES += ["either refit"]
 
 
 def window_tail_threshold(fitted, calibration):
-    """POT on the window scores of the scored calibration windows, one per window.
+    """POT on the window scores of the scored calibration windows, one per run of windows.
 
     A point's window part is the mean over the windows that cover it, so points come in runs
     of ``scoring_stride_`` equal values; the windows' own scores have no such ties. A private
@@ -137,7 +138,7 @@ def window_tail_threshold(fitted, calibration):
     starts = np.arange(0, calibration.shape[0] - window + 1, stride)
     windows = sliding_windows(calibration.reshape(len(calibration), -1), window)[starts]
     scores = fitted._window_values(windows)[:, 0, -1]
-    return pot_threshold(scores, risk=RISK, initial_quantile=0.98, min_excesses=60)
+    return _window_threshold(scores, RISK)  # per run of windows, as point_scores="window" cuts it
 
 
 def candidates(parts, calibration_parts):

@@ -19,7 +19,12 @@ from sklearn_lstmae._series_stream import SeriesStream
 from sklearn_lstmae._utils.events import AnomalyRange, merged_runs
 from sklearn_lstmae._utils.periods import dominant_period
 from sklearn_lstmae._utils.rollback import restore_on_failure
-from sklearn_lstmae._utils.thresholds import fit_tail, tail_threshold, threshold_from_labels
+from sklearn_lstmae._utils.thresholds import (
+    extremal_index,
+    fit_tail,
+    tail_threshold,
+    threshold_from_labels,
+)
 from sklearn_lstmae._utils.validation import (
     StrictInterval,
     check_finite_float,
@@ -131,7 +136,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         each rescaled so that its calibration median is 0 and its own POT
         threshold at ``risk / 2`` is 1 (a point is anomalous if either score
         is beyond its threshold; their false alarms together stay within the
-        budget of ``risk``).
+        budget of ``risk``). The window part's budget counts runs of
+        windows, not windows (see ``threshold``).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
     center_windows : bool, default=True
@@ -167,20 +173,27 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         extrapolated to probability ``risk``): for
         ``point_scores_="window"`` the tail of the calibration windows'
         own scores (every window, or every few beyond 10,000), for ``"either"`` 1, each
-        part's own threshold at ``risk / 2``; "quantile", the calibration
+        part's own threshold at ``risk / 2``. Overlapping windows exceed a
+        threshold in runs, and a run is one event: a window tail is cut at
+        ``risk / theta`` per window (``risk / 2 / theta`` for ``"either"``),
+        ``theta`` the extremal index of the calibration windows' scores (in
+        time order) above the tail's start, 1 for lone exceedances and about
+        ``1 / k`` for runs of ``k`` (see :ref:`alert_budget`); "quantile", the calibration
         points' ``quantile``; a float, that value (finite; not a bool).
         :meth:`set_threshold_from_labels` picks one from labels.
     quantile : float in (0, 1), default=0.99
         The quantile for ``threshold="quantile"``.
     risk : float in (0, 1), default=1e-4
-        The alert budget, for ``threshold="pot"``: the share of normal points
-        allowed above the threshold. A false alarm (an event on normal data)
-        holds at least one such point, so on ``n`` normal points there are at
-        most about ``risk * n`` false alarms: 1e-4 is at most one per 10,000
-        points, fewer where flags come in bursts that merge. This holds as
-        far as new normal data scores like the calibration points and the
-        fitted tail is right beyond the scores seen; neither is guaranteed
-        (see :ref:`alert_budget`).
+        The alert budget, for ``threshold="pot"``: on ``n`` normal points,
+        at most about ``risk * n`` false alarms (events on normal data), so
+        1e-4 is at most one per 10,000 points. Point scores (the
+        reconstruction part) are allowed above their threshold on a share
+        ``risk`` of normal points, each false alarm holding at least one;
+        window scores, whose exceedances come in runs of overlapping windows,
+        in ``risk`` runs per window (see ``threshold``). This holds as far as
+        new normal data scores like the calibration points and the fitted
+        tail is right beyond the scores seen; neither is guaranteed (see
+        :ref:`alert_budget`).
     merge_gap : int >= 0, default=None
         Flagged points at most this many points apart belong to one event:
         :meth:`anomaly_ranges` merges their runs, and :meth:`predict_series`
@@ -210,7 +223,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     part_offsets_, part_scales_ : ndarray of shape (2,)
         For ``point_scores_="either"`` only: the calibration median of the
         reconstruction score and of the window score, and their distance to
-        each part's POT threshold at ``risk / 2``, which put both on one
+        each part's POT threshold at ``risk / 2`` (the window part's per run
+        of windows, see ``threshold``), which put both on one
         scale (a detector saved by version 0.1.0 keeps its own: distances to
         the 99% quantile).
     n_channels_ : int
@@ -499,6 +513,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         if self.threshold == "pot":
             if tail_scores is None:
                 return 1.0
+            if self.point_scores_ == "window":
+                return _window_threshold(tail_scores, self.risk)
             return tail_threshold(_tail(tail_scores), self.risk)
         if self.threshold == "quantile":
             return float(np.quantile(scores, self.quantile))
@@ -571,13 +587,15 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
         Each part's threshold is the POT threshold of its tail at ``risk / 2``
         (the reconstruction part's from the calibration points, the window
-        part's from one score per calibration window), so that a point scores
-        above 1 where either part is beyond its own threshold, and the two
-        together stay within ``risk`` (for events: a point's window part is
-        the mean over the windows that cover it, not one window's score).
+        part's from one score per calibration window, per run of windows: see
+        :func:`_window_threshold`), so that a point scores above 1 where
+        either part is beyond its own threshold, and the two together stay
+        within ``risk`` (for events: a point's window part is the mean over
+        the windows that cover it, not one window's score).
         """
         highs = [
-            tail_threshold(_tail(values), self.risk / 2) for values in (reconstruction, windows)
+            tail_threshold(_tail(reconstruction), self.risk / 2),
+            _window_threshold(windows, self.risk / 2),
         ]
         scales = np.maximum(np.asarray(highs) - medians, np.finfo(np.float64).tiny)
         return np.asarray(medians, np.float64), scales
@@ -800,3 +818,15 @@ def _check_finite_calibration(*scores):
 def _tail(scores):
     """Return the POT tail of calibration scores, as ``threshold="pot"`` fits it."""
     return fit_tail(scores, initial_quantile=POT_INITIAL_QUANTILE, min_excesses=POT_MIN_EXCESSES)
+
+
+def _window_threshold(window_scores, risk):
+    """Return the POT threshold of calibration window scores for ``risk`` runs per window.
+
+    Windows that overlap exceed a threshold in runs, and a run of windows is
+    one event: the tail is cut at ``risk / theta`` per window, ``theta``
+    the extremal index of ``window_scores`` (in time order) above the tail's
+    start, so that runs, not windows, come about ``risk`` per window.
+    """
+    tail = _tail(window_scores)
+    return tail_threshold(tail, risk / extremal_index(window_scores, tail.start))

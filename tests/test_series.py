@@ -14,7 +14,12 @@ from sklearn_lstmae import (
     _series,
     sliding_windows,
 )
-from sklearn_lstmae._utils.thresholds import fit_tail, pot_threshold, tail_threshold
+from sklearn_lstmae._utils.thresholds import (
+    extremal_index,
+    fit_tail,
+    pot_threshold,
+    tail_threshold,
+)
 
 TINY_LSTM = LSTMAutoencoderOutlierDetector(units=4, epochs=2, batch_size=32, scoring="mse")
 
@@ -232,8 +237,13 @@ def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
             centered = windows - windows.mean(axis=1, keepdims=True)
             window_scores = -either.estimator_.score_samples(centered)
             assert window_scores.shape == (141,)
-            high = tail_threshold(_series._tail(window_scores), risk / 2)
+            # The window tail is cut per run of windows: theta is the extremal index.
+            tail = _series._tail(window_scores)
+            theta = extremal_index(window_scores, tail.start)
+            assert theta < 0.5  # overlapping windows exceed the tail's start in runs
+            high = tail_threshold(tail, risk / 2 / theta)
             # The same window tail gives point_scores="window" its threshold at risk.
+            assert fitted[part].threshold_ == pytest.approx(tail_threshold(tail, risk / theta))
             assert fitted[part].threshold_ < high
         assert either.part_scales_[i] == pytest.approx(high - median, rel=1e-5)
         scaled.append((fitted[part].score_series(test) - median) / (high - median))
@@ -327,6 +337,17 @@ def test_fit_tail_keeps_a_quarter_at_most_and_a_tail_of_scale_zero_is_its_start(
     assert tail_threshold(tail, risk=0.01) > scores.max()
     flat = fit_tail(np.r_[np.zeros(97), np.ones(3)], initial_quantile=0.9)
     assert flat.scale == 0.0 and tail_threshold(flat, risk=1e-9) == flat.start == 0.0
+
+
+@pytest.mark.parametrize("run", [1, 2, 4, 10])
+def test_the_extremal_index_is_one_over_the_run_of_exceedances(run):
+    rng = np.random.default_rng(run)
+    scores = rng.uniform(0, 0.5, size=200_000)
+    for start in np.flatnonzero(rng.random(scores.size) < 0.002):  # runs start at random
+        scores[start : start + run] = 1 + rng.random(len(scores[start : start + run]))
+    assert extremal_index(scores, 0.9) == pytest.approx(1 / run, rel=0.1)
+    assert extremal_index(scores, 5.0) == 1.0  # nothing exceeds the level
+    assert extremal_index([0.0, 1.0, 0.0, 1.0], 0.5) == 1.0  # two exceedances: too few gaps
 
 
 def test_pot_extrapolates_an_exponential_tail():

@@ -10,6 +10,9 @@
   (ten by default, at most a quarter of them); a tail
   with a finite end is taken as exponential, and one without a mean is
   refitted with shape 1.
+- :func:`extremal_index`: how much scores in time order cluster above a
+  level (1: exceedances come alone; ``1 / k``: in runs of about ``k``), so
+  that a budget of events, not of exceeding scores, can be cut from a tail.
 - :func:`threshold_from_labels`: the threshold that maximises F1 of the
   anomaly class on labelled data, or catches the most anomalies at a bounded
   false positive rate.
@@ -118,6 +121,39 @@ def pot_threshold(scores, *, risk, initial_quantile, min_excesses=MIN_EXCESSES):
     """
     tail = fit_tail(scores, initial_quantile=initial_quantile, min_excesses=min_excesses)
     return tail_threshold(tail, risk)
+
+
+def extremal_index(scores, level):
+    """Return the extremal index of ``scores`` (in time order) above ``level``.
+
+    The intervals estimator (Ferro and Segers, 2003), from the gaps between
+    the exceedances' positions: 1 where scores exceed ``level`` one at a time,
+    about ``1 / k`` where they exceed it in runs of ``k``. Normal scores that
+    exceed a threshold with probability ``p`` then give about ``p * theta``
+    runs per score, so ``risk / theta`` per score keeps ``risk`` runs.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+        Scores in time order (of overlapping windows, say).
+    level : float
+        Scores above it are exceedances.
+
+    Returns
+    -------
+    theta : float in (0, 1]
+        1 where fewer than three scores exceed ``level``: too few gaps to
+        tell runs from lone exceedances.
+    """
+    times = np.flatnonzero(np.asarray(scores, dtype=np.float64).reshape(-1) > level)
+    if times.size < 3:
+        return 1.0
+    gaps = np.diff(times).astype(np.float64)
+    if gaps.max() <= 2:
+        theta = 2 * gaps.sum() ** 2 / (gaps.size * (gaps**2).sum())
+    else:
+        theta = 2 * (gaps - 1).sum() ** 2 / (gaps.size * ((gaps - 1) * (gaps - 2)).sum())
+    return float(min(1.0, theta))
 
 
 def threshold_from_labels(scores, is_anomaly, *, max_false_positive_rate=None):
