@@ -22,14 +22,15 @@ Each of these keeps the default's window part and scores a point by the larger o
 scaled parts, flagged above 1, runs at most one window apart merged.
 
 The window part's scale is the POT threshold of one score per calibration window (every
-window: consecutive ones overlap), at probability ``risk / 2`` per window. But exceedances come
-in runs (an odd stretch lifts every window that holds it) and a run is one event, so a budget of
-events per point allows each window more. Candidates ``tail per w/4``, ``w/2`` and ``w``: the
-default's reconstruction part, with the window part's threshold at probability
-``risk / 2 * c`` per window, for runs of ``c`` = a quarter, half or all of ``window_`` windows.
-``tail per run`` estimates the mean run instead, as ``1 / theta``: ``theta`` is the extremal
-index of the calibration windows' scores above the tail's start, by the intervals estimator
-(Ferro and Segers, 2003, "Inference for clusters of extreme values", JRSS B 65(2)).
+window: consecutive ones overlap). Exceedances come in runs (an odd stretch lifts every window
+that holds it) and a run is one event, so a budget of events per point allows each window more.
+The default (since 2026-12-07, "tail per run" in the first run of this script) estimates the
+mean run as ``1 / theta``, ``theta`` the extremal index of the calibration windows' scores above
+the tail's start by the intervals estimator (Ferro and Segers, 2003, "Inference for clusters of
+extreme values", JRSS B 65(2)), and cuts the tail at ``risk / 2 / theta`` per window.
+Candidates, each with the default's reconstruction part: ``tail per window``, the cut at
+``risk / 2`` per window (the default until 2026-12-07); ``tail per w/4``, ``w/2`` and ``w``, at
+``risk / 2 * c`` per window for runs of ``c`` = a quarter, half or all of ``window_`` windows.
 
 Series (``--suites``): ``dev``, ``bench_series_dev.py``'s synthetic series (window 50, both
 shapes, five kinds of anomaly, the same training series for every kind at a seed); ``series``,
@@ -56,7 +57,7 @@ from sklearn.metrics import average_precision_score
 from sklearn_lstmae import sliding_windows
 from sklearn_lstmae._series import _tail
 from sklearn_lstmae._utils.events import flagged_runs
-from sklearn_lstmae._utils.thresholds import tail_threshold
+from sklearn_lstmae._utils.thresholds import extremal_index, tail_threshold
 
 # name: (how the reconstruction part pools the covering windows, the pooling its scale is
 # fitted on)
@@ -67,24 +68,7 @@ CANDIDATES = {
 }
 # name: the run of exceeding windows taken as one event, as a share of window_
 WINDOW_TAILS = {"tail per w/4": 0.25, "tail per w/2": 0.5, "tail per w": 1.0}
-NAMES = ["default", "recon part", "window part", *CANDIDATES, *WINDOW_TAILS, "tail per run"]
-
-
-def extremal_index(scores, level):
-    """The intervals estimator of the extremal index of ``scores`` (in order) above ``level``.
-
-    In (0, 1]: 1 where exceedances come alone, ``1 / k`` where they come in runs of ``k``.
-    Fewer than 3 exceedances give 1.
-    """
-    times = np.flatnonzero(scores > level)
-    if len(times) < 3:
-        return 1.0
-    gaps = np.diff(times).astype(float)
-    if gaps.max() <= 2:
-        theta = 2 * gaps.sum() ** 2 / (len(gaps) * (gaps**2).sum())
-    else:
-        theta = 2 * (gaps - 1).sum() ** 2 / (len(gaps) * ((gaps - 1) * (gaps - 2)).sum())
-    return float(min(1.0, theta))
+NAMES = ["default", "recon part", "window part", *CANDIDATES, "tail per window", *WINDOW_TAILS]
 
 
 def fitted(cache, name, seed, train, window="auto"):
@@ -167,10 +151,12 @@ def scores_and_flags(detector, calibration, series):
     window_scores = detector._calibration_window_scores([calibration])  # in order
     tail = _tail(window_scores)
     offset = detector.part_offsets_[1]
-    # The default's own window scale, recomputed here.
-    assert np.isclose(tail_threshold(tail, detector.risk / 2) - offset, detector.part_scales_[1])
-    runs = {name: share * window for name, share in WINDOW_TAILS.items()}
-    runs["tail per run"] = 1 / extremal_index(window_scores, tail.start)
+    # The default's own window scale, per run of windows, recomputed here.
+    theta = extremal_index(window_scores, tail.start)
+    default_high = tail_threshold(tail, detector.risk / 2 / theta)
+    assert np.isclose(default_high - offset, detector.part_scales_[1])
+    runs = {"tail per window": 1.0}
+    runs.update({name: share * window for name, share in WINDOW_TAILS.items()})
     for name, run in runs.items():
         risk = min(0.5, detector.risk / 2 * max(1.0, run))
         scale = max(tail_threshold(tail, risk) - offset, np.finfo(float).tiny)
@@ -228,7 +214,8 @@ def runs(suites, seeds, cache):
                 train, normal_test, mixed, labels = bench_series_stitched.stitched(
                     split, normal, seed, 300
                 )
-                detector = fitted(cache, f"stitched-{name}", seed, train, window=window)
+                # bench_series_stitched.py's cache key: its fits serve here too.
+                detector = fitted(cache, name, seed, train, window=window)
                 calibration = train[-len(detector.calibration_scores_) :]
                 result = scores_and_flags(detector, calibration, mixed)
                 normal_result = scores_and_flags(detector, calibration, normal_test)
