@@ -132,9 +132,11 @@ def scores_and_flags(detector, calibration, series):
     default = detector.score_series(series)
     result = {"default": (default, detector.predict_series(series))}
     mean = part("series", "mean")
-    # The library's own pooling, recomputed here: the same scores.
-    assert np.allclose(detector._combine(mean), default, rtol=1e-6, atol=1e-9), (
-        "the mean pooling does not give the detector's scores"
+    # The library's own pooling, recomputed here: the same scores, to float rounding (the
+    # library sums in float32: near 0 on FreezerRegularTrain, up to about 1e-6 apart).
+    gap = np.abs(detector._combine(mean) - default).max()
+    assert gap <= 1e-4 * max(1.0, np.abs(default).max()), (
+        f"the mean pooling does not give the detector's scores ({gap:.3g} apart)"
     )
     for column, method in enumerate(("recon part", "window part")):
         scaled = (mean[:, column] - detector.part_offsets_[column]) / detector.part_scales_[column]
