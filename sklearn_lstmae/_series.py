@@ -177,8 +177,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         threshold in runs, and a run is one event: a window tail is cut at
         ``risk / theta`` per window (``risk / 2 / theta`` for ``"either"``),
         ``theta`` the extremal index of the calibration windows' scores (in
-        time order) above the tail's start, 1 for lone exceedances and about
-        ``1 / k`` for runs of ``k`` (see :ref:`alert_budget`); "quantile", the calibration
+        time order; several calibration series joined end to end) above
+        the tail's start, 1 for lone exceedances and about ``1 / k`` for
+        runs of ``k`` (see :ref:`alert_budget`). "quantile": the calibration
         points' ``quantile``; a float, that value (finite; not a bool).
         :meth:`set_threshold_from_labels` picks one from labels.
     quantile : float in (0, 1), default=0.99
@@ -188,12 +189,16 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         at most about ``risk * n`` false alarms (events on normal data), so
         1e-4 is at most one per 10,000 points. Point scores (the
         reconstruction part) are allowed above their threshold on a share
-        ``risk`` of normal points, each false alarm holding at least one;
-        window scores, whose exceedances come in runs of overlapping windows,
-        in ``risk`` runs per window (see ``threshold``). This holds as far as
-        new normal data scores like the calibration points and the fitted
-        tail is right beyond the scores seen; neither is guaranteed (see
-        :ref:`alert_budget`).
+        ``risk`` of normal points (``risk / 2`` for each part of
+        ``"either"``), each false alarm holding at least one; window scores,
+        which exceed theirs in runs of overlapping windows, are allowed
+        ``risk`` runs per scored calibration window (``risk / 2`` for
+        ``"either"``; see ``threshold``). This holds as far as new normal
+        data scores like the calibration points, the fitted tail is right
+        beyond the scores seen, and runs at the threshold are as long as at
+        the tail's start, where they are measured (higher up they are
+        shorter, so there can be a few times more); none of it is
+        guaranteed (see :ref:`alert_budget`).
     merge_gap : int >= 0, default=None
         Flagged points at most this many points apart belong to one event:
         :meth:`anomaly_ranges` merges their runs, and :meth:`predict_series`

@@ -348,6 +348,12 @@ def test_the_extremal_index_is_one_over_the_run_of_exceedances(run):
     assert extremal_index(scores, 0.9) == pytest.approx(1 / run, rel=0.1)
     assert extremal_index(scores, 5.0) == 1.0  # nothing exceeds the level
     assert extremal_index([0.0, 1.0, 0.0, 1.0], 0.5) == 1.0  # two exceedances: too few gaps
+    # No gap above 2 (one cluster, holes of one score): the first form, at least 1.
+    assert extremal_index([1.0, 1.0, 1.0, 1.0], 0.5) == 1.0
+    assert extremal_index([1.0, 0.0, 1.0, 1.0, 0.0, 1.0], 0.5) == 1.0
+    # Scores equal to the level do not exceed it: three runs of 3 apart, not one run.
+    tied = [1.0] * 3 + [0.5] * 10 + [1.0] * 3 + [0.5] * 20 + [1.0] * 3
+    assert extremal_index(tied, 0.5) == pytest.approx(1800 / 3760)
 
 
 def test_pot_extrapolates_an_exponential_tail():

@@ -128,9 +128,11 @@ def extremal_index(scores, level):
 
     The intervals estimator (Ferro and Segers, 2003), from the gaps between
     the exceedances' positions: 1 where scores exceed ``level`` one at a time,
-    about ``1 / k`` where they exceed it in runs of ``k``. Normal scores that
-    exceed a threshold with probability ``p`` then give about ``p * theta``
-    runs per score, so ``risk / theta`` per score keeps ``risk`` runs.
+    about ``1 / k`` where they exceed it in runs of ``k`` that are apart. Normal
+    scores that exceed a threshold with probability ``p`` then give about
+    ``p * theta`` runs per score, so ``risk / theta`` per score keeps
+    ``risk`` runs, as far as runs at that threshold are as long as at
+    ``level`` (higher up they tend to be shorter, so there are more runs).
 
     Parameters
     ----------
@@ -142,8 +144,11 @@ def extremal_index(scores, level):
     Returns
     -------
     theta : float in (0, 1]
-        1 where fewer than three scores exceed ``level``: too few gaps to
-        tell runs from lone exceedances.
+        1 where fewer than three scores exceed ``level`` (too few gaps to
+        tell runs from lone exceedances), and where no two exceedances are
+        more than 2 apart (the estimator's first form is then at least 1:
+        one cluster says nothing about how often clusters come). Scores
+        equal to ``level`` do not exceed it.
     """
     times = np.flatnonzero(np.asarray(scores, dtype=np.float64).reshape(-1) > level)
     if times.size < 3:
