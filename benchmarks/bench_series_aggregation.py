@@ -150,7 +150,7 @@ def scores_and_flags(detector, calibration, series):
         scaled = (values - median) / max(high - median, np.finfo(float).tiny)
         scores = np.maximum(scaled, window_part)
         result[name] = (scores, event_flags(scores, 1.0, window))
-    window_scores = detector._calibration_window_scores([calibration])  # in order
+    (window_scores,) = detector._calibration_window_scores([calibration])  # in order
     tail = _tail(window_scores)
     offset = detector.part_offsets_[1]
     # The default's own window scale, per run of windows, recomputed here.

@@ -177,7 +177,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         threshold in runs, and a run is one event: a window tail is cut at
         ``risk / theta`` per window (``risk / 2 / theta`` for ``"either"``),
         ``theta`` the extremal index of the calibration windows' scores (in
-        time order; several calibration series joined end to end) above
+        time order, from the gaps within each calibration series) above
         the tail's start, 1 for lone exceedances and about ``1 / k`` for
         runs of ``k`` (see :ref:`alert_budget`). "quantile": the calibration
         points' ``quantile``; a float, that value (finite; not a bool).
@@ -417,7 +417,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             if point_scores == "either":
                 parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
                 window_scores = self._calibration_window_scores(calibration)
-                _check_finite_calibration(parts, window_scores)
+                _check_finite_calibration(parts, *window_scores)
                 self.part_offsets_, self.part_scales_ = self._part_scaling(
                     parts[:, 0], window_scores, np.median(parts, axis=0)
                 )
@@ -492,29 +492,38 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     def _calibration_window_scores(self, calibration):
         """Return the window scores (``-score_samples``) of calibration windows, one per window.
 
-        Every window of each calibration series, or every few where there are
+        A list with one array per calibration series, in time order. Every
+        window of each calibration series, or every few where there are
         more than ``MAX_CALIBRATION_WINDOWS`` (never sparser than
         ``scoring_stride_``, so a long stretch can give more). Windows are
         centered and scored ``CHUNK_WINDOWS`` at a time.
         """
         n_windows = sum(s.shape[0] - self.window_ + 1 for s in calibration)
         stride = min(self.scoring_stride_, max(1, -(-n_windows // MAX_CALIBRATION_WINDOWS)))
-        scores = []
+        per_series = []
         for values in calibration:
             windows = sliding_windows(values, self.window_, stride=stride)  # a view
+            scores = []
             for batch in gen_batches(windows.shape[0], CHUNK_WINDOWS):
                 flat = as_estimator_input(self._centered(windows[batch]), self._three_d)
                 scores.append(-np.asarray(self.estimator_.score_samples(flat), np.float64))
-        return np.concatenate(scores)
+            per_series.append(np.concatenate(scores))
+        return per_series
 
     def _threshold(self, scores, tail_scores):
         """``threshold_`` from the calibration points' ``scores``.
 
-        ``threshold="pot"`` fits its tail to ``tail_scores``, or, where they
-        are None (``point_scores_="either"``, whose parts are each on the
-        scale of their own threshold), is 1.
+        ``threshold="pot"`` fits its tail to ``tail_scores`` (for
+        ``point_scores_="window"``, a list of window scores per calibration
+        series), or, where they are None (``point_scores_="either"``, whose
+        parts are each on the scale of their own threshold), is 1.
         """
-        _check_finite_calibration(scores, () if tail_scores is None else tail_scores)
+        if tail_scores is None:
+            _check_finite_calibration(scores)
+        elif self.point_scores_ == "window" and self.threshold == "pot":
+            _check_finite_calibration(scores, *tail_scores)
+        else:
+            _check_finite_calibration(scores, tail_scores)
         if self.threshold == "pot":
             if tail_scores is None:
                 return 1.0
@@ -828,10 +837,12 @@ def _tail(scores):
 def _window_threshold(window_scores, risk):
     """Return the POT threshold of calibration window scores for ``risk`` runs per window.
 
+    ``window_scores``: one array per calibration series, in time order.
     Windows that overlap exceed a threshold in runs, and a run of windows is
-    one event: the tail is cut at ``risk / theta`` per window, ``theta``
-    the extremal index of ``window_scores`` (in time order) above the tail's
-    start, so that runs, not windows, come about ``risk`` per window.
+    one event: the tail (of all the scores) is cut at ``risk / theta`` per
+    window, ``theta`` the extremal index above the tail's start from the
+    gaps within each series, so that runs, not windows, come about ``risk``
+    per window.
     """
-    tail = _tail(window_scores)
+    tail = _tail(np.concatenate(window_scores))
     return tail_threshold(tail, risk / extremal_index(window_scores, tail.start))

@@ -351,6 +351,12 @@ def test_the_extremal_index_is_one_over_the_run_of_exceedances(run):
     # No gap above 2 (one cluster, holes of one score): the first form, at least 1.
     assert extremal_index([1.0, 1.0, 1.0, 1.0], 0.5) == 1.0
     assert extremal_index([1.0, 0.0, 1.0, 1.0, 0.0, 1.0], 0.5) == 1.0
+    # One array per series: gaps within each, pooled, so a run does not cross series.
+    pattern = np.r_[np.ones(3), np.zeros(30), np.ones(3), np.zeros(10), np.ones(3)]
+    assert extremal_index([pattern, pattern], 0.5) == pytest.approx(extremal_index(pattern, 0.5))
+    assert extremal_index(np.r_[pattern, pattern], 0.5) != pytest.approx(
+        extremal_index(pattern, 0.5)
+    )
     # Scores equal to the level do not exceed it: three runs of 3 apart, not one run.
     tied = [1.0] * 3 + [0.5] * 10 + [1.0] * 3 + [0.5] * 20 + [1.0] * 3
     assert extremal_index(tied, 0.5) == pytest.approx(1800 / 3760)

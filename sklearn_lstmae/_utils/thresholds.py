@@ -136,8 +136,9 @@ def extremal_index(scores, level):
 
     Parameters
     ----------
-    scores : array-like of shape (n,)
-        Scores in time order (of overlapping windows, say).
+    scores : array-like of shape (n,), or a list of them
+        Scores in time order (of overlapping windows, say). A list of 1-D
+        arrays is one per series: gaps are taken within each and pooled.
     level : float
         Scores above it are exceedances.
 
@@ -150,10 +151,12 @@ def extremal_index(scores, level):
         one cluster says nothing about how often clusters come). Scores
         equal to ``level`` do not exceed it.
     """
-    times = np.flatnonzero(np.asarray(scores, dtype=np.float64).reshape(-1) > level)
-    if times.size < 3:
+    if not (isinstance(scores, list) and scores and all(np.ndim(s) == 1 for s in scores)):
+        scores = [scores]
+    times = [np.flatnonzero(np.asarray(s, dtype=np.float64).reshape(-1) > level) for s in scores]
+    gaps = np.concatenate([np.diff(t) for t in times]).astype(np.float64)
+    if sum(t.size for t in times) < 3 or gaps.size == 0:
         return 1.0
-    gaps = np.diff(times).astype(np.float64)
     if gaps.max() <= 2:
         theta = 2 * gaps.sum() ** 2 / (gaps.size * (gaps**2).sum())
     else:
