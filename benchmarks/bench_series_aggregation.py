@@ -55,9 +55,9 @@ from bench_series import event_flags, event_metrics
 from sklearn.metrics import average_precision_score
 
 from sklearn_lstmae import sliding_windows
-from sklearn_lstmae._series import _tail
+from sklearn_lstmae._series import _tail, _window_threshold
 from sklearn_lstmae._utils.events import flagged_runs
-from sklearn_lstmae._utils.thresholds import extremal_index, tail_threshold
+from sklearn_lstmae._utils.thresholds import tail_threshold
 
 # name: (how the reconstruction part pools the covering windows, the pooling its scale is
 # fitted on)
@@ -153,9 +153,8 @@ def scores_and_flags(detector, calibration, series):
     (window_scores,) = detector._calibration_window_scores([calibration])  # in order
     tail = _tail(window_scores)
     offset = detector.part_offsets_[1]
-    # The default's own window scale, per run of windows, recomputed here.
-    theta = extremal_index(window_scores, tail.start)
-    default_high = tail_threshold(tail, detector.risk / 2 / theta)
+    # The default's own window scale (per run of windows), from the calibration stretch.
+    default_high = _window_threshold([window_scores], detector.risk / 2)
     assert np.isclose(default_high - offset, detector.part_scales_[1])
     runs = {"tail per window": 1.0}
     runs.update({name: share * window for name, share in WINDOW_TAILS.items()})

@@ -138,7 +138,7 @@ def window_tail_threshold(fitted, calibration):
     starts = np.arange(0, calibration.shape[0] - window + 1, stride)
     windows = sliding_windows(calibration.reshape(len(calibration), -1), window)[starts]
     scores = fitted._window_values(windows)[:, 0, -1]
-    return _window_threshold(scores, RISK)  # per run of windows, as point_scores="window" cuts it
+    return _window_threshold([scores], RISK)  # per run of windows, as point_scores="window" cuts it
 
 
 def candidates(parts, calibration_parts):

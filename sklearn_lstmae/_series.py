@@ -417,7 +417,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             if point_scores == "either":
                 parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
                 window_scores = self._calibration_window_scores(calibration)
-                _check_finite_calibration(parts, *window_scores)
+                _check_finite_calibration(parts, window_scores)
                 self.part_offsets_, self.part_scales_ = self._part_scaling(
                     parts[:, 0], window_scores, np.median(parts, axis=0)
                 )
@@ -518,12 +518,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         series), or, where they are None (``point_scores_="either"``, whose
         parts are each on the scale of their own threshold), is 1.
         """
-        if tail_scores is None:
-            _check_finite_calibration(scores)
-        elif self.point_scores_ == "window" and self.threshold == "pot":
-            _check_finite_calibration(scores, *tail_scores)
-        else:
-            _check_finite_calibration(scores, tail_scores)
+        _check_finite_calibration(scores, () if tail_scores is None else tail_scores)
         if self.threshold == "pot":
             if tail_scores is None:
                 return 1.0
@@ -825,7 +820,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
 
 def _check_finite_calibration(*scores):
-    if not all(np.all(np.isfinite(values)) for values in scores):
+    """Raise where any of ``scores`` (arrays, or lists of them: one per series) is not finite."""
+    arrays = [a for values in scores for a in (values if isinstance(values, list) else [values])]
+    if not all(np.all(np.isfinite(values)) for values in arrays):
         raise ValueError("The calibration points' scores are not all finite; no threshold.")
 
 
