@@ -1,22 +1,24 @@
 """How the default's two parts become a point score: pooling the windows, the window part's tail.
 
-``SeriesAnomalyDetector``'s default (``point_scores="either"``) scores a point by two parts,
-each the mean over the windows that cover it: its squared reconstruction error and the windows'
-anomaly scores. A window that holds an odd point or pattern is rebuilt badly as a whole, so the
-mean lifts the normal points next to an anomaly too, which can outrank the window part's
+``SeriesAnomalyDetector``'s default (``point_scores="either"``) scores a point by two parts
+over the windows that cover it: its squared reconstruction error and the windows' anomaly
+scores. A window that holds an odd point or pattern is rebuilt badly as a whole, so a mean of
+the errors lifts the normal points next to an anomaly too, which can outrank the window part's
 ranking (issue 33's goal: the default's AP at least its parts'). A point's error in the window
-that rebuilds it best does not spread so. Candidates, all from one fit of the defaults per
-series (the per-window values come from private methods: benchmark only):
+that rebuilds it best does not spread so. Since 2026-12-08 the default's reconstruction part is
+that smallest error (per channel, then the mean over channels), on the scale of the mean over
+the covering windows (the first run of this script's ``min, mean scale``). Candidates, all
+from one fit of the defaults per series (the per-window values come from private methods:
+benchmark only):
 
-- ``default``: the detector's own scores and events (the mean);
+- ``default``: the detector's own scores and events;
 - ``recon part`` and ``window part``: its two parts alone, flagged above their own threshold
   (scaled 1), as ``bench_series.py`` flags them;
-- ``min``: the reconstruction part is each point's smallest squared error over the covering
-  windows (per channel, then the mean over channels), put on the scale of its own calibration
-  points (median 0, POT threshold at ``risk / 2`` 1, as the detector fits the mean's);
-- ``min, mean scale``: the same smallest errors on the default's scale (the mean's), which is
-  never below them: its false alarms stay within the mean's budget;
-- ``median, mean scale``: the median over the covering windows instead, on the mean's scale.
+- ``mean``: the reconstruction part is the mean over the covering windows, on its own scale
+  (the default until 2026-12-08);
+- ``min``: the smallest errors, put on the scale of their own calibration points (median 0,
+  POT threshold at ``risk / 2`` 1, as the detector fits the mean's);
+- ``median, mean scale``: the median over the covering windows, on the mean's scale.
 
 Each of these keeps the default's window part and scores a point by the larger of its two
 scaled parts, flagged above 1, runs at most one window apart merged.
@@ -62,8 +64,8 @@ from sklearn_lstmae._utils.thresholds import tail_threshold
 # name: (how the reconstruction part pools the covering windows, the pooling its scale is
 # fitted on)
 CANDIDATES = {
+    "mean": ("mean", "mean"),
     "min": ("min", "min"),
-    "min, mean scale": ("min", "mean"),
     "median, mean scale": ("median", "mean"),
 }
 # name: the run of exceeding windows taken as one event, as a share of window_
@@ -132,22 +134,29 @@ def scores_and_flags(detector, calibration, series):
     default = detector.score_series(series)
     result = {"default": (default, detector.predict_series(series))}
     mean = part("series", "mean")
-    # The library's own pooling, recomputed here: the same scores, to float rounding (the
-    # library sums in float32: near 0 on FreezerRegularTrain, up to about 1e-6 apart).
-    gap = np.abs(detector._combine(mean) - default).max()
+    # The library's own parts, recomputed here: the smallest errors and the mean window score.
+    # The same scores, to float rounding (the library sums in float32: near 0 on
+    # FreezerRegularTrain, up to about 1e-6 apart).
+    own_parts = np.column_stack([part("series", "min")[:, 0], mean[:, 1]])
+    gap = np.abs(detector._combine(own_parts) - default).max()
     assert gap <= 1e-4 * max(1.0, np.abs(default).max()), (
-        f"the mean pooling does not give the detector's scores ({gap:.3g} apart)"
+        f"the pooling here does not give the detector's scores ({gap:.3g} apart)"
     )
     for column, method in enumerate(("recon part", "window part")):
-        scaled = (mean[:, column] - detector.part_offsets_[column]) / detector.part_scales_[column]
+        offset, scale = detector.part_offsets_[column], detector.part_scales_[column]
+        scaled = (own_parts[:, column] - offset) / scale
         result[method] = (scaled, event_flags(scaled, 1.0, window))
-    window_part = (mean[:, 1] - detector.part_offsets_[1]) / detector.part_scales_[1]
+    window_part = result["window part"][0]
     for name, (how, scale_how) in CANDIDATES.items():
         values = part("series", how)[:, 0]
         reference = part("calibration", scale_how)[:, 0]
         median = np.median(reference)
         high = tail_threshold(_tail(reference), detector.risk / 2)
-        scaled = (values - median) / max(high - median, np.finfo(float).tiny)
+        scale = max(high - median, np.finfo(float).tiny)
+        if scale_how == "mean":  # the default's scale of the reconstruction part
+            fitted = [detector.part_offsets_[0], detector.part_scales_[0]]
+            assert np.allclose([median, scale], fitted), "not the default's scale"
+        scaled = (values - median) / scale
         scores = np.maximum(scaled, window_part)
         result[name] = (scores, event_flags(scores, 1.0, window))
     (window_scores,) = detector._calibration_window_scores([calibration])  # in order

@@ -91,11 +91,12 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
     It cuts the training series into overlapping windows, fits a window-level
     outlier detector on them (by default an LSTM autoencoder), and scores
-    every point of a series by the windows that cover it, from two means
-    over those windows: of the point's squared reconstruction error
-    (averaged over channels), which finds odd points such as spikes, and of
-    the windows' anomaly scores, which find odd patterns (a missing cycle, a
-    changed frequency) whose points are each easy to reconstruct. By default
+    every point of a series by the windows that cover it, in two parts: the
+    point's squared reconstruction error (averaged over channels) in the
+    window that rebuilds it best, which finds odd points such as spikes, and
+    the mean of the windows' anomaly scores, which finds odd patterns (a
+    missing cycle, a changed frequency) whose points are each easy to
+    reconstruct. By default
     a point scores the larger of the two, each put on the scale of its own
     alert threshold, fitted on calibration scores (the held-out end of each
     training series): a point scoring above 1 is beyond one part's threshold.
@@ -129,15 +130,24 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         so every point is scored by about 16 windows. 1 scores every window:
         finest, slowest. At most ``window``.
     point_scores : {"auto", "either", "reconstruction", "window"}, default="auto"
-        "reconstruction": per-step squared reconstruction errors (the
-        estimator needs ``reconstruction_error``; channel attribution with
+        "reconstruction": per-step squared reconstruction errors, the mean
+        over the covering windows (the estimator needs
+        ``reconstruction_error``; channel attribution with
         :meth:`score_channels`). "window": the windows' anomaly scores
-        (``-score_samples``). "either": per point, the larger of the two,
-        each rescaled so that its calibration median is 0 and its own POT
-        threshold at ``risk / 2`` is 1 (a point is anomalous if either score
-        is beyond its threshold; their false alarms together stay within the
-        budget of ``risk``). The window part's budget counts runs of
-        windows, not windows (see ``threshold``).
+        (``-score_samples``), the mean over the covering windows. "either":
+        per point, the larger of two parts, each rescaled so that a
+        calibration median is 0 and a POT threshold at ``risk / 2`` is 1 (a
+        point is anomalous if either part is beyond its threshold; their
+        false alarms together stay within the budget of ``risk``). The
+        window part is the window scores' mean, on its own scale; its budget
+        counts runs of windows, not windows (see ``threshold``). The
+        reconstruction part is, per channel, the point's smallest squared
+        error over the covering windows, then the mean over channels: a
+        window that holds an anomaly rebuilds its normal points badly too,
+        and the window that rebuilds a point best does not hold it. Its
+        scale is that of the mean over the covering windows (fitted on the
+        calibration points' means), which is never below the smallest, so
+        its false alarms stay within the mean's budget.
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
     center_windows : bool, default=True
@@ -227,11 +237,14 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         The resolved ``point_scores``.
     part_offsets_, part_scales_ : ndarray of shape (2,)
         For ``point_scores_="either"`` only: the calibration median of the
-        reconstruction score and of the window score, and their distance to
-        each part's POT threshold at ``risk / 2`` (the window part's per run
-        of windows, see ``threshold``), which put both on one
-        scale (a detector saved by version 0.1.0 keeps its own: distances to
-        the 99% quantile).
+        reconstruction error (its mean over the covering windows) and of the
+        window score, and their distance to each one's POT threshold at
+        ``risk / 2`` (the window part's per run of windows, see
+        ``threshold``), which put both parts on one scale. A saved detector
+        keeps its own, and the pooling they were fitted for (one saved by
+        version 0.1.0: distances to the 99% quantile; one saved before
+        2026-12-08: the reconstruction part is the mean over the covering
+        windows).
     n_channels_ : int
         Channels of the training series.
     n_features_in_ : int
@@ -276,6 +289,11 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     >>> any(event.start < 1260 and event.stop > 1200 for event in ranges)
     True
     """
+
+    # Fitted state with a default: how point_scores_="either"'s reconstruction part pools
+    # the windows that cover a point. fit sets "min"; a detector fitted before (a file or a
+    # pickle without it) pools by the mean, as its scales were fitted.
+    _error_pooling = "mean"
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "score_samples"]), None],
@@ -415,13 +433,18 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             self.n_features_in_ = self.n_channels_  # a row of a series is a time point
             self._three_d = three_d
             if point_scores == "either":
-                parts = np.concatenate([self._score_one(s, output="parts") for s in calibration])
+                # The reconstruction part pools the covering windows by their minimum, on
+                # the scale of their mean (never below it): see point_scores.
+                self._error_pooling = "min"
+                parts = np.concatenate(
+                    [self._score_one(s, output="fit parts") for s in calibration]
+                )
                 window_scores = self._calibration_window_scores(calibration)
                 _check_finite_calibration(parts, window_scores)
                 self.part_offsets_, self.part_scales_ = self._part_scaling(
-                    parts[:, 0], window_scores, np.median(parts, axis=0)
+                    parts[:, 2], window_scores, np.median(parts[:, [2, 1]], axis=0)
                 )
-                self.calibration_scores_ = self._combine(parts)
+                self.calibration_scores_ = self._combine(parts[:, :2])
                 tail_scores = None  # each part's own tail sets the scale, 1 the threshold
             else:
                 self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
@@ -557,18 +580,24 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             columns.append(np.broadcast_to(scores[:, None, None], (*windows.shape[:2], 1)))
         return columns[0] if len(columns) == 1 else np.concatenate(columns, axis=2)
 
-    def _points(self, values, output="scores"):
+    def _points(self, values, output="scores", minima=None):
         """Per-point scores from the window-averaged ``values`` of ``_window_values``.
 
-        ``output``: "scores", the point scores; "channels", the squared errors
-        of every channel; "parts", for ``point_scores_="either"``, the
-        reconstruction and window scores, before they are put on one scale;
-        "events", the scores and (where there are reconstruction errors)
-        every channel's errors after them, as columns.
+        ``minima``: for ``point_scores_="either"`` (fitted with ``_error_pooling
+        = "min"``), each channel's smallest squared error over the windows that
+        cover the point, which the reconstruction part and the channels' errors
+        then are instead of the means. ``output``: "scores", the point scores;
+        "channels", the squared errors of every channel; "parts", for
+        ``point_scores_="either"``, the reconstruction and window scores,
+        before they are put on one scale; "fit parts", those and the mean
+        reconstruction error after them (the scale's, see ``fit``); "events",
+        the scores and (where there are reconstruction errors) every channel's
+        errors after them, as columns.
         """
         if self.point_scores_ == "window":
             return values[:, :1] if output == "events" else values[:, 0]
-        errors = values[:, : self.n_channels_]
+        means = values[:, : self.n_channels_]
+        errors = means if minima is None else minima
         if output == "channels":
             return errors
         if self.point_scores_ == "reconstruction":
@@ -577,6 +606,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             parts = np.column_stack([errors.mean(axis=1), values[:, -1]])
             if output == "parts":
                 return parts
+            if output == "fit parts":
+                return np.column_stack([parts, means.mean(axis=1)])
             scores = self._combine(parts)
         return np.column_stack([scores, errors]) if output == "events" else scores
 
@@ -644,9 +675,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
 
         ``score_channels(X).argmax(axis=1)`` names the channel most to blame.
         With ``point_scores_="reconstruction"`` a point's score is the mean of
-        its channels' values; with ``"either"`` they split the reconstruction
-        part of the score (a whole window's score cannot be split by
-        channel). Not available for ``point_scores_="window"``.
+        its channels' values (each the mean over the covering windows); with
+        ``"either"`` (each the smallest over the covering windows) they split
+        the reconstruction part of the score (a whole window's score cannot be
+        split by channel). Not available for ``point_scores_="window"``.
 
         Parameters
         ----------
@@ -788,6 +820,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             raise ValueError(f"point_scores_ must be resolved; got {self.point_scores_!r}.")
         check_finite_float("threshold_", self.threshold_)
         check_fitted_array("calibration_scores_", self.calibration_scores_, (None,))
+        if self._error_pooling not in ("mean", "min"):
+            raise ValueError(f"_error_pooling is 'mean' or 'min', not {self._error_pooling!r}.")
         if self.point_scores_ == "either":
             check_fitted_array("part_offsets_", self.part_offsets_, (2,))
             check_fitted_array("part_scales_", self.part_scales_, (2,), positive=True)

@@ -15,7 +15,8 @@ class SeriesStream:
     :meth:`update` returns the scores that became final; :meth:`finish`
     returns the rest. Concatenated, they equal
     :meth:`SeriesAnomalyDetector.score_series` of the whole series. The
-    stream keeps only the last window or so of points and their partial sums.
+    stream keeps only the last window or so of points and their partial sums
+    (and minima).
 
     Get one from :meth:`SeriesAnomalyDetector.stream`.
 
@@ -45,6 +46,10 @@ class SeriesStream:
         self._tail = np.empty((0, detector.n_channels_), np.float32)
         self._sums = np.empty((0, n_values))
         self._counts = np.empty(0)
+        # point_scores_="either": each channel's smallest squared error over the covering
+        # windows, for the reconstruction part (see SeriesAnomalyDetector._points).
+        self._pools_minima = detector.point_scores_ == "either" and detector._error_pooling == "min"
+        self._minima = np.empty((0, detector.n_channels_ if self._pools_minima else 0))
         self._offset = 0  # index in the series of the tail's first point
         self._next_start = 0  # index of the next window to score
         self._finished = False
@@ -55,12 +60,20 @@ class SeriesStream:
             return
         windows = sliding_windows(data, self._width)[starts]
         values = self._detector._window_values(windows)
+        n_channels = self._minima.shape[1]
         for step in range(self._width):
-            self._sums[starts + step] += values[:, step]
-            self._counts[starts + step] += 1
+            points = starts + step  # distinct: one window each
+            self._sums[points] += values[:, step]
+            self._counts[points] += 1
+            if n_channels:
+                self._minima[points] = np.minimum(
+                    self._minima[points], values[:, step, :n_channels]
+                )
 
     def _emit(self, n):
-        return self._detector._points(self._sums[:n] / self._counts[:n, None], self._output)
+        means = self._sums[:n] / self._counts[:n, None]
+        minima = self._minima[:n] if self._pools_minima else None
+        return self._detector._points(means, self._output, minima=minima)
 
     def update(self, chunk):
         """Add the next points; return the scores that became final.
@@ -84,6 +97,9 @@ class SeriesStream:
         data = np.concatenate([self._tail, chunk])
         self._sums = np.concatenate([self._sums, np.zeros((chunk.shape[0], self._sums.shape[1]))])
         self._counts = np.concatenate([self._counts, np.zeros(chunk.shape[0])])
+        self._minima = np.concatenate(
+            [self._minima, np.full((chunk.shape[0], self._minima.shape[1]), np.inf)]
+        )
         end = self._offset + data.shape[0]
         starts = np.arange(self._next_start, end - self._width + 1, self._stride)
         self._add_windows(data, starts - self._offset)
@@ -94,10 +110,11 @@ class SeriesStream:
         keep_from = max(self._offset, min(self._next_start, end - self._width))
         n_final = keep_from - self._offset
         scores = self._emit(n_final)
-        self._tail, self._sums, self._counts = (
+        self._tail, self._sums, self._counts, self._minima = (
             data[n_final:],
             self._sums[n_final:],
             self._counts[n_final:],
+            self._minima[n_final:],
         )
         self._offset = keep_from
         return scores

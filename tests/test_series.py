@@ -1,12 +1,16 @@
 """SeriesAnomalyDetector: per-point scores, flags, ranges, thresholds and streaming."""
 
+import io
+import json
 import warnings
+import zipfile
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.ensemble import IsolationForest
 
+import sklearn_lstmae
 from sklearn_lstmae import (
     AnomalyRange,
     LSTMAutoencoderOutlierDetector,
@@ -221,7 +225,7 @@ def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
     # point_scores="window" thresholds them); either flags where one part passes its own.
     assert either.threshold_ == 1.0
     risk = either.risk
-    scaled = []
+    scaled = []  # each part's scores, on the scale either gives it
     for i, part in enumerate(("reconstruction", "window")):
         median = np.median(fitted[part].calibration_scores_)
         assert either.part_offsets_[i] == pytest.approx(median, rel=1e-5)
@@ -247,8 +251,6 @@ def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
             assert fitted[part].threshold_ < high
         assert either.part_scales_[i] == pytest.approx(high - median, rel=1e-5)
         scaled.append((fitted[part].score_series(test) - median) / (high - median))
-    scores = either.score_series(test)
-    assert_allclose(scores, np.maximum(*scaled), rtol=1e-5, atol=1e-6)
     # One pass of the library's detector gives what its two public methods give, on the
     # centered windows (center_windows=True, the default).
     windows = sliding_windows(test, 20)
@@ -257,9 +259,21 @@ def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
     errors = either.estimator_.reconstruction_error(centered)
     assert_allclose(values[..., :2], errors, rtol=1e-4, atol=1e-6)
     assert_allclose(values[:, 0, 2], -either.estimator_.score_samples(centered), rtol=1e-4)
+    # The reconstruction part: per channel, a point's smallest error over the windows that
+    # cover it (every window: scoring_stride_ is 1), then the mean over channels, on the scale
+    # of the mean over the windows (point_scores="reconstruction"'s scores).
+    assert either.scoring_stride_ == 1
+    minima = np.full((400, 2), np.inf)
+    points = (np.arange(windows.shape[0])[:, None] + np.arange(20)).ravel()
+    np.minimum.at(minima, points, errors.reshape(-1, 2))
     channels = either.score_channels(test)  # the reconstruction part, per channel
-    assert_allclose(channels, fitted["reconstruction"].score_channels(test), rtol=1e-5)
+    assert_allclose(channels, minima, rtol=1e-4, atol=1e-7)
+    means = fitted["reconstruction"].score_channels(test)
+    assert np.all(means >= channels - 1e-6) and np.any(means > channels + 1e-3)
     assert channels[200:205].argmax(axis=1).tolist() == [1] * 5
+    reconstruction_part = (minima.mean(axis=1) - either.part_offsets_[0]) / either.part_scales_[0]
+    expected = np.maximum(reconstruction_part, scaled[1])  # scaled[1]: the window part
+    assert_allclose(either.score_series(test), expected, rtol=1e-4, atol=1e-5)
 
 
 def test_the_default_window_detector_scores_what_the_points_need(monkeypatch):
@@ -489,3 +503,37 @@ def test_a_failed_fit_leaves_the_detector_as_it_was():
     with pytest.raises(MemoryError):
         detector.fit(train)
     assert detector.estimator_ is before["estimator_"] and detector.window_ == 40
+
+
+def test_a_detector_fitted_before_the_minimum_pooling_still_scores_by_the_mean():
+    train, test = _waves(n=800), _waves(n=400, seed=1)
+    detector = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=0).fit(train)
+    assert detector._error_pooling == "min"
+    # Saved before 2026-12-08 (a pickle or a file): the state has no _error_pooling.
+    state = dict(detector.__getstate__())
+    del state["_error_pooling"]
+    old = SeriesAnomalyDetector.__new__(SeriesAnomalyDetector)
+    old.__setstate__(state)
+    assert old._error_pooling == "mean"
+    old_parts = old._each(test, output="fit parts")
+    assert_array_equal(old_parts[:, 0], old_parts[:, 2])  # the part is the mean error
+    assert_allclose(old.score_series(test), old._combine(old_parts[:, :2]))
+    parts = detector._each(test, output="fit parts")
+    assert_array_equal(parts[:, 1:], old_parts[:, 1:])
+    assert np.all(parts[:, 0] <= parts[:, 2]) and np.any(parts[:, 0] < parts[:, 2])
+    # A file keeps the pooling; a file naming another is refused.
+    file = io.BytesIO()
+    detector.save(file)
+    loaded = sklearn_lstmae.load(io.BytesIO(file.getvalue()))
+    assert loaded._error_pooling == "min"
+    assert_array_equal(loaded.score_series(test), detector.score_series(test))
+    with zipfile.ZipFile(io.BytesIO(file.getvalue())) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    metadata = json.loads(members["metadata.json"])
+    metadata["state"]["_error_pooling"] = "max"
+    tampered = io.BytesIO()
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, content in {**members, "metadata.json": json.dumps(metadata)}.items():
+            archive.writestr(name, content)
+    with pytest.raises(ValueError, match="fitted state.*_error_pooling is 'mean' or 'min'"):
+        sklearn_lstmae.load(io.BytesIO(tampered.getvalue()))
