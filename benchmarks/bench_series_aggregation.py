@@ -34,6 +34,12 @@ Candidates, each with the default's reconstruction part: ``tail per window``, th
 ``risk / 2`` per window (the default until 2026-12-07); ``tail per w/4``, ``w/2`` and ``w``, at
 ``risk / 2 * c`` per window for runs of ``c`` = a quarter, half or all of ``window_`` windows.
 
+The window part pools the covering windows by their mean, which is below the highest of them
+wherever an odd stretch lifts only some: its threshold, set on the windows' own scores, is
+then reached later than by any window. Candidate ``window max``: the highest window score over
+the covering windows, on the default's window scale (with the default's reconstruction part),
+so that a point is flagged where a window that covers it exceeds the window threshold.
+
 Series (``--suites``): ``dev``, ``bench_series_dev.py``'s synthetic series (window 50, both
 shapes, five kinds of anomaly, the same training series for every kind at a seed); ``series``,
 ``bench_series.py``'s four labelled series; ``stitched``, ``bench_series_stitched.py``'s six
@@ -70,7 +76,8 @@ CANDIDATES = {
 }
 # name: the run of exceeding windows taken as one event, as a share of window_
 WINDOW_TAILS = {"tail per w/4": 0.25, "tail per w/2": 0.5, "tail per w": 1.0}
-NAMES = ["default", "recon part", "window part", *CANDIDATES, "tail per window", *WINDOW_TAILS]
+NAMES = ["default", "recon part", "window part", *CANDIDATES, "window max", "tail per window"]
+NAMES += [*WINDOW_TAILS]
 
 
 def fitted(cache, name, seed, train, window="auto"):
@@ -104,6 +111,9 @@ def pooled(detector, starts, values, n_points, how):
     elif how == "min":
         pooled_values = np.full((n_points, columns), np.inf)
         np.minimum.at(pooled_values, points, flat)
+    elif how == "max":
+        pooled_values = np.full((n_points, columns), -np.inf)
+        np.maximum.at(pooled_values, points, flat)
     else:  # median
         order = np.argsort(points, kind="stable")
         bounds = np.searchsorted(points[order], np.arange(n_points + 1))
@@ -159,6 +169,9 @@ def scores_and_flags(detector, calibration, series):
         scaled = (values - median) / scale
         scores = np.maximum(scaled, window_part)
         result[name] = (scores, event_flags(scores, 1.0, window))
+    highest = (part("series", "max")[:, 1] - detector.part_offsets_[1]) / detector.part_scales_[1]
+    scores = np.maximum(result["recon part"][0], highest)
+    result["window max"] = (scores, event_flags(scores, 1.0, window))
     (window_scores,) = detector._calibration_window_scores([calibration])  # in order
     tail = _tail(window_scores)
     offset = detector.part_offsets_[1]

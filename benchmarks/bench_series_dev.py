@@ -11,8 +11,9 @@ Candidates, all from one fit of ``SeriesAnomalyDetector(window=50)`` per series 
 its defaults: the window detector scores windows with ``scoring="combined"``, and the last 20%
 of the training series is held out as calibration points):
 
-- ``reconstruction``: per-step squared reconstruction errors (the default before
-  ``point_scores="either"``);
+- ``reconstruction``: per-step squared reconstruction errors, the reconstruction part of
+  ``point_scores="either"`` (since 2026-12-08 each point's smallest error over the covering
+  windows; before, the mean over them, which was the default before ``"either"``);
 - ``window``: whole-window scores of ``scoring="combined"``, spread to their points;
 - ``window, window tail``: the same scores, flagged at a POT threshold fitted on the scored
   calibration windows' own scores (one per window) instead of their points' (which come in
