@@ -19,17 +19,22 @@ of the training series is held out as calibration points):
   calibration windows' own scores (one per window) instead of their points' (which come in
   runs of ``scoring_stride_`` equal values); AP as ``window``;
 - ``either``: ``point_scores="either"``, the detector's own scores and events: per point, the
-  larger of the two, each rescaled so that its calibration median maps to 0 and its own POT
-  threshold at ``risk / 2`` to 1 (the window part's tail fitted on the calibration windows' own
-  scores), flagged above 1;
+  larger of the two, each rescaled so that a calibration median maps to 0 and a POT threshold
+  at ``risk / 2`` to 1 (the reconstruction part's fitted on the calibration points' mean errors
+  over the covering windows, the window part's tail on the calibration windows' own scores),
+  flagged above 1;
 - ``either, gated``: the same two scaled parts and the same events, but the reconstruction part
   counts only where it is beyond its own threshold (scaled above 1): elsewhere a point scores
   its window part alone, so that hard-to-rebuild normal points (peaks) below the
   reconstruction threshold do not outrank the window part's ranking;
-- ``either, 99% scales``: the default before 2026-12-02: the same with each part's 99%
-  calibration quantile mapped to 1, flagged at a POT threshold of the combined scores;
+- ``either, 99% scales``: the default's mix before 2026-12-02: the same parts with each one's
+  99% calibration quantile mapped to 1, flagged at a POT threshold of the combined scores;
 - ``max-root``: that with the root of the reconstruction score;
 - ``sum``: the sum of the two 99%-rescaled scores instead of their max.
+
+The last three, and ``reconstruction``, are built from the detector's parts; since 2026-12-08
+the reconstruction part is the smallest error over the covering windows, so they are not the
+former defaults any more (those had the mean).
 
 These come from one fit with the defaults (``refit=False``), whose window detector never
 saw the calibration points. One more candidate, from a second fit:

@@ -92,11 +92,11 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     It cuts the training series into overlapping windows, fits a window-level
     outlier detector on them (by default an LSTM autoencoder), and scores
     every point of a series by the windows that cover it, in two parts: the
-    point's squared reconstruction error (averaged over channels) in the
-    window that rebuilds it best, which finds odd points such as spikes, and
-    the mean of the windows' anomaly scores, which finds odd patterns (a
-    missing cycle, a changed frequency) whose points are each easy to
-    reconstruct. By default
+    point's squared reconstruction error (per channel, the smallest over
+    those windows, then the mean over channels), which finds odd points such
+    as spikes, and the mean of the windows' anomaly scores, which finds odd
+    patterns (a missing cycle, a changed frequency) whose points are each
+    easy to reconstruct. By default
     a point scores the larger of the two, each put on the scale of its own
     alert threshold, fitted on calibration scores (the held-out end of each
     training series): a point scoring above 1 is beyond one part's threshold.
@@ -135,19 +135,20 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         ``reconstruction_error``; channel attribution with
         :meth:`score_channels`). "window": the windows' anomaly scores
         (``-score_samples``), the mean over the covering windows. "either":
-        per point, the larger of two parts, each rescaled so that a
-        calibration median is 0 and a POT threshold at ``risk / 2`` is 1 (a
-        point is anomalous if either part is beyond its threshold; their
-        false alarms together stay within the budget of ``risk``). The
-        window part is the window scores' mean, on its own scale; its budget
-        counts runs of windows, not windows (see ``threshold``). The
-        reconstruction part is, per channel, the point's smallest squared
-        error over the covering windows, then the mean over channels: a
-        window that holds an anomaly rebuilds its normal points badly too,
-        and the window that rebuilds a point best does not hold it. Its
-        scale is that of the mean over the covering windows (fitted on the
-        calibration points' means), which is never below the smallest, so
-        its false alarms stay within the mean's budget.
+        per point, the larger of two parts, each rescaled so that 0 is a
+        calibration median and 1 a POT threshold at ``risk / 2`` (a point is
+        anomalous if either part is beyond its threshold; their false alarms
+        together stay within the budget of ``risk``). The window part is the
+        window scores' mean, on its own scale; its budget counts runs of
+        windows, not windows (see ``threshold``). The reconstruction part
+        is, per channel, the point's smallest squared error over the
+        covering windows, then the mean over channels: a window that holds
+        an anomaly rebuilds its normal points badly too, and the window
+        that rebuilds a point best holds the least of the anomaly. Its
+        scale is that of the mean over the covering windows (median and
+        threshold fitted on the calibration points' means), which is never
+        below the smallest, so it flags no point that the mean would not
+        (its own calibration median lies below 0).
         "auto": "either" where the estimator has ``reconstruction_error``,
         else "window".
     center_windows : bool, default=True
@@ -265,8 +266,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     Notes
     -----
     Points near the ends of a series are covered by fewer windows (the first
-    and last points by one); their scores are the mean over the windows that
-    do cover them, so they are noisier but on the same scale. With
+    and last points by one); their scores come from the windows that do
+    cover them, so they are noisier. The means stay on the same scale; the
+    smallest error of ``"either"``'s reconstruction part, taken over fewer
+    windows, runs higher there (never above the mean). With
     ``scoring_stride > 1`` one extra window ends at the last point, so every
     point is covered. NaN gaps are refused: fill them, or split the series
     at the gap and pass a list.
@@ -291,8 +294,9 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
     """
 
     # Fitted state with a default: how point_scores_="either"'s reconstruction part pools
-    # the windows that cover a point. fit sets "min"; a detector fitted before (a file or a
-    # pickle without it) pools by the mean, as its scales were fitted.
+    # the windows that cover a point. fit sets "min" for "either" ("mean" otherwise); a
+    # detector fitted before 2026-12-08 (a file or a pickle without it) pools by the mean,
+    # as its scales were fitted.
     _error_pooling = "mean"
 
     _parameter_constraints: dict = {
@@ -432,10 +436,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             self.n_channels_ = series[0].shape[1]
             self.n_features_in_ = self.n_channels_  # a row of a series is a time point
             self._three_d = three_d
+            # How reconstruction errors pool the covering windows: "either"'s part by
+            # their minimum, on the scale of their mean (never below it); see point_scores.
+            self._error_pooling = "min" if point_scores == "either" else "mean"
             if point_scores == "either":
-                # The reconstruction part pools the covering windows by their minimum, on
-                # the scale of their mean (never below it): see point_scores.
-                self._error_pooling = "min"
                 parts = np.concatenate(
                     [self._score_one(s, output="fit parts") for s in calibration]
                 )
@@ -676,9 +680,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         ``score_channels(X).argmax(axis=1)`` names the channel most to blame.
         With ``point_scores_="reconstruction"`` a point's score is the mean of
         its channels' values (each the mean over the covering windows); with
-        ``"either"`` (each the smallest over the covering windows) they split
-        the reconstruction part of the score (a whole window's score cannot be
-        split by channel). Not available for ``point_scores_="window"``.
+        ``"either"`` (each the smallest over the covering windows; the mean
+        for a detector saved before 2026-12-08) they split the reconstruction
+        part of the score (a whole window's score cannot be split by
+        channel). Not available for ``point_scores_="window"``.
 
         Parameters
         ----------
@@ -820,7 +825,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             raise ValueError(f"point_scores_ must be resolved; got {self.point_scores_!r}.")
         check_finite_float("threshold_", self.threshold_)
         check_fitted_array("calibration_scores_", self.calibration_scores_, (None,))
-        if self._error_pooling not in ("mean", "min"):
+        if not isinstance(self._error_pooling, str) or self._error_pooling not in ("mean", "min"):
             raise ValueError(f"_error_pooling is 'mean' or 'min', not {self._error_pooling!r}.")
         if self.point_scores_ == "either":
             check_fitted_array("part_offsets_", self.part_offsets_, (2,))

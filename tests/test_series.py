@@ -537,3 +537,62 @@ def test_a_detector_fitted_before_the_minimum_pooling_still_scores_by_the_mean()
             archive.writestr(name, content)
     with pytest.raises(ValueError, match="fitted state.*_error_pooling is 'mean' or 'min'"):
         sklearn_lstmae.load(io.BytesIO(tampered.getvalue()))
+
+
+@pytest.mark.parametrize("scoring_stride", [3, 7, 24])
+def test_the_reconstruction_part_is_each_channel_s_smallest_error_over_the_scored_windows(
+    scoring_stride,
+):
+    detector = SeriesAnomalyDetector(
+        TINY_LSTM, window=24, scoring_stride=scoring_stride, random_state=0
+    ).fit(_waves(n=600))
+    series = _waves(n=1000, seed=1)
+    starts = np.arange(0, 1000 - 24 + 1, scoring_stride)
+    assert starts[-1] != 1000 - 24  # the extra window that ends at the last point is needed
+    starts = np.append(starts, 1000 - 24)
+    windows = sliding_windows(series, 24)[starts]
+    centered = windows - windows.mean(axis=1, keepdims=True)
+    points = (starts[:, None] + np.arange(24)).ravel()
+    minima = np.full((1000, 2), np.inf)
+    np.minimum.at(minima, points, detector.estimator_.reconstruction_error(centered).reshape(-1, 2))
+    channels = detector.score_channels(series)
+    assert np.isfinite(channels).all()
+    assert_allclose(channels, minima, rtol=1e-4, atol=1e-7)
+    # The window part is the mean over the same windows; the score, the larger scaled part.
+    sums, counts = np.zeros(1000), np.bincount(points, minlength=1000)
+    window_scores = -detector.estimator_.score_samples(centered)
+    np.add.at(sums, points, np.repeat(window_scores, 24))
+    parts = np.column_stack([minima.mean(axis=1), sums / counts])
+    expected = ((parts - detector.part_offsets_) / detector.part_scales_).max(axis=1)
+    assert_allclose(detector.score_series(series), expected, rtol=1e-4, atol=1e-5)
+    stream = detector.stream()  # in chunks, the last one shorter than a window
+    chunks = [stream.update(series[i : i + 310]) for i in range(0, 1000, 310)]
+    assert_allclose(np.concatenate([*chunks, stream.finish()]), expected, rtol=1e-4, atol=1e-5)
+
+
+class _NaNErrors(IsolationForest):
+    def reconstruction_error(self, windows):
+        return np.full(np.shape(windows), np.nan)
+
+
+def test_a_failed_either_fit_restores_every_attribute():
+    train = _waves(n=600)
+    detector = SeriesAnomalyDetector(
+        TINY_LSTM, window=20, point_scores="reconstruction", random_state=0
+    ).fit(train)
+    assert detector._error_pooling == "mean"
+
+    def state(estimator):
+        return {k: v for k, v in vars(estimator).items() if k.endswith("_") or k.startswith("_")}
+
+    before = state(detector)
+    detector.set_params(estimator=_NaNErrors(random_state=0), point_scores="either")
+    with pytest.raises(ValueError, match="not all finite"):
+        detector.fit(train)
+    after = state(detector)
+    assert after.keys() == before.keys()
+    assert all(after[name] is value for name, value in before.items())
+    fresh = SeriesAnomalyDetector(_NaNErrors(random_state=0), window=20, point_scores="either")
+    with pytest.raises(ValueError, match="not all finite"):
+        fresh.fit(train)
+    assert state(fresh) == {}
