@@ -246,6 +246,16 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         version 0.1.0: distances to the 99% quantile; one saved before
         2026-12-08: the reconstruction part is the mean over the covering
         windows).
+    extremal_index_ : float
+        Only where a tail of window scores is cut (the window part of
+        ``point_scores_="either"``, and ``point_scores_="window"`` with
+        ``threshold="pot"``): ``theta``, the extremal index of the
+        calibration windows' scores above the tail's start, in (0, 1]. The
+        tail is cut at ``risk / theta`` per window (``risk / 2 / theta`` for
+        ``"either"``): ``1 / theta`` is the mean run of exceeding windows
+        that counts as one alert (see ``threshold``); a threshold set
+        later (:meth:`set_threshold_from_labels`) does not use it. Absent
+        in a detector saved before 2026-12-08.
     n_channels_ : int
         Channels of the training series.
     n_features_in_ : int
@@ -439,12 +449,15 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             # How reconstruction errors pool the covering windows: "either"'s part by
             # their minimum, on the scale of their mean (never below it); see point_scores.
             self._error_pooling = "min" if point_scores == "either" else "mean"
+            for name in ("part_offsets_", "part_scales_", "extremal_index_"):
+                vars(self).pop(name, None)  # a previous fit's, where this one sets none
             if point_scores == "either":
                 parts = np.concatenate(
                     [self._score_one(s, output="fit parts") for s in calibration]
                 )
                 window_scores = self._calibration_window_scores(calibration)
                 _check_finite_calibration(parts, window_scores)
+                self.extremal_index_ = _window_tail(window_scores)[1]
                 self.part_offsets_, self.part_scales_ = self._part_scaling(
                     parts[:, 2], window_scores, np.median(parts[:, [2, 1]], axis=0)
                 )
@@ -457,6 +470,8 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
                     # One score per window, not the points' runs of equal ones.
                     tail_scores = self._calibration_window_scores(calibration)
             self.threshold_ = self._threshold(self.calibration_scores_, tail_scores)
+            if point_scores == "window" and self.threshold == "pot":
+                self.extremal_index_ = _window_tail(tail_scores)[1]
             if self.refit and self.calibration_fraction > 0:
                 # The final detector learns every training point, the newest too; the
                 # scales and the threshold stay those of unseen points, set above.
@@ -827,6 +842,10 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         check_fitted_array("calibration_scores_", self.calibration_scores_, (None,))
         if not isinstance(self._error_pooling, str) or self._error_pooling not in ("mean", "min"):
             raise ValueError(f"_error_pooling is 'mean' or 'min', not {self._error_pooling!r}.")
+        if hasattr(self, "extremal_index_"):
+            check_finite_float("extremal_index_", self.extremal_index_)
+            if not 0 < self.extremal_index_ <= 1:
+                raise ValueError(f"extremal_index_ must be in (0, 1]; got {self.extremal_index_}.")
         if self.point_scores_ == "either":
             check_fitted_array("part_offsets_", self.part_offsets_, (2,))
             check_fitted_array("part_scales_", self.part_scales_, (2,), positive=True)
@@ -870,6 +889,16 @@ def _tail(scores):
     return fit_tail(scores, initial_quantile=POT_INITIAL_QUANTILE, min_excesses=POT_MIN_EXCESSES)
 
 
+def _window_tail(window_scores):
+    """Return the POT tail of calibration window scores and their extremal index above it.
+
+    ``window_scores``: one array per calibration series, in time order; the
+    gaps between exceedances are read within each series.
+    """
+    tail = _tail(np.concatenate(window_scores))
+    return tail, extremal_index(window_scores, tail.start)
+
+
 def _window_threshold(window_scores, risk):
     """Return the POT threshold of calibration window scores for ``risk`` runs per window.
 
@@ -880,5 +909,5 @@ def _window_threshold(window_scores, risk):
     gaps within each series, so that runs, not windows, come about ``risk``
     per window.
     """
-    tail = _tail(np.concatenate(window_scores))
-    return tail_threshold(tail, risk / extremal_index(window_scores, tail.start))
+    tail, theta = _window_tail(window_scores)
+    return tail_threshold(tail, risk / theta)

@@ -246,6 +246,8 @@ def test_either_is_the_larger_part_each_on_the_scale_of_its_own_threshold():
             theta = extremal_index(window_scores, tail.start)
             assert theta < 0.5  # overlapping windows exceed the tail's start in runs
             high = tail_threshold(tail, risk / 2 / theta)
+            assert either.extremal_index_ == pytest.approx(theta)
+            assert fitted[part].extremal_index_ == pytest.approx(theta)
             # The same window tail gives point_scores="window" its threshold at risk.
             assert fitted[part].threshold_ == pytest.approx(tail_threshold(tail, risk / theta))
             assert fitted[part].threshold_ < high
@@ -529,14 +531,19 @@ def test_a_detector_fitted_before_the_minimum_pooling_still_scores_by_the_mean()
     assert_array_equal(loaded.score_series(test), detector.score_series(test))
     with zipfile.ZipFile(io.BytesIO(file.getvalue())) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
-    metadata = json.loads(members["metadata.json"])
-    metadata["state"]["_error_pooling"] = "max"
-    tampered = io.BytesIO()
-    with zipfile.ZipFile(tampered, "w") as archive:
-        for name, content in {**members, "metadata.json": json.dumps(metadata)}.items():
-            archive.writestr(name, content)
-    with pytest.raises(ValueError, match="fitted state.*_error_pooling is 'mean' or 'min'"):
-        sklearn_lstmae.load(io.BytesIO(tampered.getvalue()))
+    for name, value, message in [
+        ("_error_pooling", "max", "_error_pooling is 'mean' or 'min'"),
+        ("extremal_index_", 2.0, r"extremal_index_ must be in \(0, 1\]"),
+    ]:
+        metadata = json.loads(members["metadata.json"])
+        assert name in metadata["state"]
+        metadata["state"][name] = value
+        tampered = io.BytesIO()
+        with zipfile.ZipFile(tampered, "w") as archive:
+            for member, content in {**members, "metadata.json": json.dumps(metadata)}.items():
+                archive.writestr(member, content)
+        with pytest.raises(ValueError, match=f"fitted state.*{message}"):
+            sklearn_lstmae.load(io.BytesIO(tampered.getvalue()))
 
 
 @pytest.mark.parametrize("scoring_stride", [3, 7, 24])
@@ -596,3 +603,15 @@ def test_a_failed_either_fit_restores_every_attribute():
     with pytest.raises(ValueError, match="not all finite"):
         fresh.fit(train)
     assert state(fresh) == {}
+
+
+def test_a_refit_of_another_kind_keeps_none_of_the_previous_fit_s_scales():
+    train = _waves(n=600)
+    detector = SeriesAnomalyDetector(TINY_LSTM, window=20, random_state=0).fit(train)
+    assert 0 < detector.extremal_index_ <= 1 and detector.part_scales_.shape == (2,)
+    detector.set_params(point_scores="reconstruction").fit(train)
+    for name in ("part_offsets_", "part_scales_", "extremal_index_"):
+        assert not hasattr(detector, name)
+    assert detector._error_pooling == "mean"
+    quantile = _forest(window=20, threshold="quantile").fit(train)  # no window tail is cut
+    assert not hasattr(quantile, "extremal_index_")
