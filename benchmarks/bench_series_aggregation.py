@@ -46,7 +46,8 @@ shapes, five kinds of anomaly, the same training series for every kind at a seed
 series stitched from development sets (false alarms on its normal-only series).
 
 Metrics: point-wise AP, event F1 (a flagged event counts if it overlaps a true one), false
-alarms per 10,000 normal points. ``--cache DIR`` keeps the fits (the library's format).
+alarms per 10,000 normal points. ``--cache DIR`` keeps the fits (the library's format), keyed on
+the library's source files as ``bench_series_stitched.py`` keys them.
 
     python benchmarks/bench_series_aggregation.py [--suites dev series stitched]
         [--seeds 0 1 2] [--cache DIR]

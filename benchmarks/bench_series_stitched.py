@@ -35,7 +35,8 @@ The sequences come z-normalized one by one, so the seams between beats jump, in 
 testing.
 
 ``--cache DIR`` saves each fitted detector there (the library's own format) and reuses it on
-a later run with the same set, seed and parameters.
+a later run with the same set, seed, parameters and library source files (any change to the
+library's code makes new fits).
 
     pip install -e ".[benchmark]"
     python benchmarks/bench_series_stitched.py [--datasets FreezerRegularTrain ...]
@@ -100,11 +101,21 @@ def normal_class(split):
     return values[np.argmax(counts)]
 
 
+def library_digest():
+    """A digest of the library's source files: a cached fit is reused only by the same code."""
+    digest = hashlib.sha1()
+    root = pathlib.Path(sklearn_lstmae.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def fitted_detector(train, window, seed, params, cache, name):
     path = None
     if cache is not None:
         key = hashlib.sha1(
-            json.dumps([name, seed, params, sklearn_lstmae.__version__], sort_keys=True).encode()
+            json.dumps([name, seed, params, library_digest()], sort_keys=True).encode()
         ).hexdigest()
         path = pathlib.Path(cache) / f"{name}-{seed}-{key[:10]}.lstmae"
         if path.exists():
