@@ -39,6 +39,10 @@ wherever an odd stretch lifts only some: its threshold, set on the windows' own 
 then reached later than by any window. Candidate ``window max``: the highest window score over
 the covering windows, on the default's window scale (with the default's reconstruction part),
 so that a point is flagged where a window that covers it exceeds the window threshold.
+Candidate ``window points' tail``: the default's window part (the mean) on a scale fitted on
+the calibration points' own window parts (their median, and a POT tail of them cut at
+``risk / 2 / theta`` per point, ``theta`` their extremal index above the tail's start), the
+scale the mean is compared with, instead of the windows' own scores.
 
 Series (``--suites``): ``dev``, ``bench_series_dev.py``'s synthetic series (window 50, both
 shapes, five kinds of anomaly, the same training series for every kind at a seed); ``series``,
@@ -66,7 +70,7 @@ from sklearn.metrics import average_precision_score
 from sklearn_lstmae import sliding_windows
 from sklearn_lstmae._series import _tail, _window_threshold
 from sklearn_lstmae._utils.events import flagged_runs
-from sklearn_lstmae._utils.thresholds import tail_threshold
+from sklearn_lstmae._utils.thresholds import extremal_index, tail_threshold
 
 # name: (how the reconstruction part pools the covering windows, the pooling its scale is
 # fitted on)
@@ -77,7 +81,8 @@ CANDIDATES = {
 }
 # name: the run of exceeding windows taken as one event, as a share of window_
 WINDOW_TAILS = {"tail per w/4": 0.25, "tail per w/2": 0.5, "tail per w": 1.0}
-NAMES = ["default", "recon part", "window part", *CANDIDATES, "window max", "tail per window"]
+NAMES = ["default", "recon part", "window part", *CANDIDATES, "window max", "window points' tail"]
+NAMES += ["tail per window"]
 NAMES += [*WINDOW_TAILS]
 
 
@@ -176,6 +181,14 @@ def scores_and_flags(detector, calibration, series):
     highest = (part("series", "max")[:, 1] - detector.part_offsets_[1]) / detector.part_scales_[1]
     scores = np.maximum(result["recon part"][0], highest)
     result["window max"] = (scores, event_flags(scores, 1.0, window))
+    reference = part("calibration", "mean")[:, 1]
+    points_tail = _tail(reference)
+    theta = extremal_index([reference], points_tail.start)
+    median = np.median(reference)
+    high = tail_threshold(points_tail, min(0.5, detector.risk / 2 / theta))
+    points_part = (mean[:, 1] - median) / max(high - median, np.finfo(float).tiny)
+    scores = np.maximum(result["recon part"][0], points_part)
+    result["window points' tail"] = (scores, event_flags(scores, 1.0, window))
     (window_scores,) = detector._calibration_window_scores([calibration])  # in order
     tail = _tail(window_scores)
     offset = detector.part_offsets_[1]
