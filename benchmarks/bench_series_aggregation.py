@@ -114,12 +114,10 @@ def pooled(detector, starts, values, n_points, how):
         sums = np.zeros((n_points, columns))
         np.add.at(sums, points, flat)
         pooled_values = sums / np.bincount(points, minlength=n_points)[:, None]
-    elif how == "min":
-        pooled_values = np.full((n_points, columns), np.inf)
-        np.minimum.at(pooled_values, points, flat)
-    elif how == "max":
-        pooled_values = np.full((n_points, columns), -np.inf)
-        np.maximum.at(pooled_values, points, flat)
+    elif how in ("min", "max"):
+        ufunc, start = (np.minimum, np.inf) if how == "min" else (np.maximum, -np.inf)
+        pooled_values = np.full((n_points, columns), start)
+        ufunc.at(pooled_values, points, flat)
     else:  # median
         order = np.argsort(points, kind="stable")
         bounds = np.searchsorted(points[order], np.arange(n_points + 1))
@@ -147,7 +145,8 @@ def scores_and_flags(detector, calibration, series):
         return memo[which, how]
 
     window = detector.window_
-    default = detector.score_series(series)
+    library_parts = detector._each(series, output="parts")  # score_series's, before scaling
+    default = detector._combine(library_parts)
     result = {"default": (default, detector.predict_series(series))}
     mean = part("series", "mean")
     # The library's own parts, recomputed here: the smallest errors and the mean window score.
@@ -156,7 +155,7 @@ def scores_and_flags(detector, calibration, series):
     own_parts = np.column_stack([part("series", "min")[:, 0], mean[:, 1]])
     np.testing.assert_allclose(
         own_parts,
-        detector._each(series, output="parts"),
+        library_parts,
         rtol=1e-4,
         atol=1e-6,
         err_msg="the pooling here does not give the detector's parts",

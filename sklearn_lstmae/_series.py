@@ -416,25 +416,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         n_windows = sum(s.shape[0] - window + 1 for s in training)
         stride = self.stride or max(1, -(-n_windows // MAX_TRAINING_WINDOWS))
         windows = self._centered(_stacked_windows(training, window, stride))
-        point_scores = self.point_scores
-        if self.estimator is None:
-            point_scores = "either" if point_scores == "auto" else point_scores
-            # Window scores of scoring="combined" (k-NN codes and error Gaussian) where they
-            # are used; the reconstruction errors alone need none of it.
-            scoring = "mse" if point_scores == "reconstruction" else "auto"
-            estimator = _default_window_detector(
-                windows.shape[0], self.random_state, scoring, self.verbose
-            )
-        else:
-            estimator = clone_with_random_state(self.estimator, self.random_state)
-        has_errors = hasattr(estimator, "reconstruction_error")
-        if point_scores == "auto":
-            point_scores = "either" if has_errors else "window"
-        elif point_scores in ("reconstruction", "either") and not has_errors:
-            raise ValueError(
-                f"point_scores={point_scores!r} needs an estimator with reconstruction_error; "
-                f"{type(estimator).__name__} has none. Use point_scores='window'."
-            )
+        estimator, point_scores = self._window_detector(windows.shape[0])
         self._warn_if_short(calibration, window, point_scores)
         three_d = takes_sequences(estimator)
         estimator.fit(as_estimator_input(windows, three_d))
@@ -446,32 +428,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             self.n_channels_ = series[0].shape[1]
             self.n_features_in_ = self.n_channels_  # a row of a series is a time point
             self._three_d = three_d
-            # How reconstruction errors pool the covering windows: "either"'s part by
-            # their minimum, on the scale of their mean (never below it); see point_scores.
-            self._error_pooling = "min" if point_scores == "either" else "mean"
-            for name in ("part_offsets_", "part_scales_", "extremal_index_"):
-                vars(self).pop(name, None)  # a previous fit's, where this one sets none
-            if point_scores == "either":
-                parts = np.concatenate(
-                    [self._score_one(s, output="fit parts") for s in calibration]
-                )
-                window_scores = self._calibration_window_scores(calibration)
-                _check_finite_calibration(parts, window_scores)
-                self.extremal_index_ = _window_tail(window_scores)[1]
-                self.part_offsets_, self.part_scales_ = self._part_scaling(
-                    parts[:, 2], window_scores, np.median(parts[:, [2, 1]], axis=0)
-                )
-                self.calibration_scores_ = self._combine(parts[:, :2])
-                tail_scores = None  # each part's own tail sets the scale, 1 the threshold
-            else:
-                self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
-                tail_scores = self.calibration_scores_
-                if point_scores == "window" and self.threshold == "pot":
-                    # One score per window, not the points' runs of equal ones.
-                    tail_scores = self._calibration_window_scores(calibration)
-            self.threshold_ = self._threshold(self.calibration_scores_, tail_scores)
-            if point_scores == "window" and self.threshold == "pot":
-                self.extremal_index_ = _window_tail(tail_scores)[1]
+            self._calibrate(calibration)
             if self.refit and self.calibration_fraction > 0:
                 # The final detector learns every training point, the newest too; the
                 # scales and the threshold stay those of unseen points, set above.
@@ -485,6 +442,63 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
                     )
                 self.estimator_ = final.fit(as_estimator_input(everything, three_d))
         return self
+
+    def _window_detector(self, n_windows):
+        """Return the unfitted window detector and the resolved ``point_scores``."""
+        point_scores = self.point_scores
+        if self.estimator is None:
+            point_scores = "either" if point_scores == "auto" else point_scores
+            # Window scores of scoring="combined" (k-NN codes and error Gaussian) where they
+            # are used; the reconstruction errors alone need none of it.
+            scoring = "mse" if point_scores == "reconstruction" else "auto"
+            estimator = _default_window_detector(
+                n_windows, self.random_state, scoring, self.verbose
+            )
+        else:
+            estimator = clone_with_random_state(self.estimator, self.random_state)
+        has_errors = hasattr(estimator, "reconstruction_error")
+        if point_scores == "auto":
+            point_scores = "either" if has_errors else "window"
+        elif point_scores in ("reconstruction", "either") and not has_errors:
+            raise ValueError(
+                f"point_scores={point_scores!r} needs an estimator with reconstruction_error; "
+                f"{type(estimator).__name__} has none. Use point_scores='window'."
+            )
+        return estimator, point_scores
+
+    def _calibrate(self, calibration):
+        """Set the scales, ``calibration_scores_`` and ``threshold_`` from ``calibration``.
+
+        Also ``extremal_index_``, where a tail of window scores is cut (the
+        window part of ``point_scores_="either"``, and ``"window"`` with
+        ``threshold="pot"``), and the pooling of reconstruction errors.
+        """
+        point_scores = self.point_scores_
+        # How reconstruction errors pool the covering windows: "either"'s part by their
+        # minimum, on the scale of their mean (never below it); see point_scores.
+        self._error_pooling = "min" if point_scores == "either" else "mean"
+        for name in ("part_offsets_", "part_scales_", "extremal_index_"):
+            vars(self).pop(name, None)  # a previous fit's, where this one sets none
+        if point_scores == "either":
+            parts = np.concatenate([self._score_one(s, output="fit parts") for s in calibration])
+            window_scores = self._calibration_window_scores(calibration)
+            _check_finite_calibration(parts, window_scores)
+            window_tail, self.extremal_index_ = _window_tail(window_scores)
+            self.part_offsets_, self.part_scales_ = self._part_scaling(
+                parts[:, 2], window_tail, np.median(parts[:, [2, 1]], axis=0)
+            )
+            self.calibration_scores_ = self._combine(parts[:, :2])
+            self.threshold_ = self._threshold(self.calibration_scores_)
+            return
+        self.calibration_scores_ = np.concatenate([self._score_one(s) for s in calibration])
+        if point_scores == "window" and self.threshold == "pot":
+            # One score per window, not the points' runs of equal ones, cut per run.
+            window_scores = self._calibration_window_scores(calibration)
+            _check_finite_calibration(self.calibration_scores_, window_scores)
+            window_tail, self.extremal_index_ = _window_tail(window_scores)
+            self.threshold_ = tail_threshold(window_tail, self.risk / self.extremal_index_)
+            return
+        self.threshold_ = self._threshold(self.calibration_scores_)
 
     def _split_for_calibration(self, series, window):
         """Return ``(training, calibration)`` series: the last points of each held out.
@@ -552,21 +566,19 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             per_series.append(np.concatenate(scores))
         return per_series
 
-    def _threshold(self, scores, tail_scores):
-        """``threshold_`` from the calibration points' ``scores``.
+    def _threshold(self, scores):
+        """``threshold_`` from the calibration points' ``scores``, but for window tails.
 
-        ``threshold="pot"`` fits its tail to ``tail_scores`` (for
-        ``point_scores_="window"``, a list of window scores per calibration
-        series), or, where they are None (``point_scores_="either"``, whose
-        parts are each on the scale of their own threshold), is 1.
+        ``threshold="pot"`` fits its tail to ``scores``, or for
+        ``point_scores_="either"`` (whose parts are each on the scale of
+        their own threshold) is 1; ``point_scores_="window"``'s POT threshold
+        is cut from the windows' tail in :meth:`_calibrate`.
         """
-        _check_finite_calibration(scores, () if tail_scores is None else tail_scores)
+        _check_finite_calibration(scores)
         if self.threshold == "pot":
-            if tail_scores is None:
+            if self.point_scores_ == "either":
                 return 1.0
-            if self.point_scores_ == "window":
-                return _window_threshold(tail_scores, self.risk)
-            return tail_threshold(_tail(tail_scores), self.risk)
+            return tail_threshold(_tail(scores), self.risk)
         if self.threshold == "quantile":
             return float(np.quantile(scores, self.quantile))
         return float(self.threshold)
@@ -641,12 +653,13 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
             scaled = (parts - self.part_offsets_) / self.part_scales_
         return np.minimum(scaled, MAX_SCORE).max(axis=1)
 
-    def _part_scaling(self, reconstruction, windows, medians):
+    def _part_scaling(self, reconstruction, window_tail, medians):
         """Return offsets and scales that map each part's median to 0, its threshold to 1.
 
         Each part's threshold is the POT threshold of its tail at ``risk / 2``
         (the reconstruction part's from the calibration points, the window
-        part's from one score per calibration window, per run of windows: see
+        part's ``window_tail``, one score per calibration window, cut per run
+        of windows at ``risk / 2 / extremal_index_``: see
         :func:`_window_threshold`), so that a point scores above 1 where
         either part is beyond its own threshold, and the two together stay
         within ``risk`` (for events: a point's window part is the mean over
@@ -654,7 +667,7 @@ class SeriesAnomalyDetector(SaveMixin, BaseEstimator):
         """
         highs = [
             tail_threshold(_tail(reconstruction), self.risk / 2),
-            _window_threshold(windows, self.risk / 2),
+            tail_threshold(window_tail, self.risk / 2 / self.extremal_index_),
         ]
         scales = np.maximum(np.asarray(highs) - medians, np.finfo(np.float64).tiny)
         return np.asarray(medians, np.float64), scales

@@ -48,8 +48,9 @@ class SeriesStream:
         self._counts = np.empty(0)
         # point_scores_="either": each channel's smallest squared error over the covering
         # windows, for the reconstruction part (see SeriesAnomalyDetector._points).
-        self._pools_minima = detector.point_scores_ == "either" and detector._error_pooling == "min"
-        self._minima = np.empty((0, detector.n_channels_ if self._pools_minima else 0))
+        # (No columns where the part is the mean.)
+        pools_minima = detector.point_scores_ == "either" and detector._error_pooling == "min"
+        self._minima = np.empty((0, detector.n_channels_ if pools_minima else 0))
         self._offset = 0  # index in the series of the tail's first point
         self._next_start = 0  # index of the next window to score
         self._finished = False
@@ -72,7 +73,7 @@ class SeriesStream:
 
     def _emit(self, n):
         means = self._sums[:n] / self._counts[:n, None]
-        minima = self._minima[:n] if self._pools_minima else None
+        minima = self._minima[:n] if self._minima.shape[1] else None
         return self._detector._points(means, self._output, minima=minima)
 
     def update(self, chunk):
